@@ -1,0 +1,1 @@
+"""newsqual: tell original news reporting from low-quality syndication and spam."""

@@ -1,0 +1,42 @@
+"""The exception tree of newsqual.
+
+    NewsqualError            base of everything we raise on purpose
+    ├── InputError           a page we cannot read: empty, binary, unknown file type
+    ├── FetchError           a URL we could not fetch: network, HTTP status, type, size, timeout
+    ├── ModelError           a model bundle that is missing, tampered with or incompatible
+    └── DataError            labelled data with problems (every one listed in ``problems``)
+
+A batch records a failed item with ``str(error)`` as its reason and goes on.
+"""
+
+from __future__ import annotations
+
+
+class NewsqualError(Exception):
+    """Base class of every error newsqual raises on purpose."""
+
+
+class InputError(NewsqualError):
+    """The input is not a page we can score (empty, binary, unreadable)."""
+
+
+class FetchError(NewsqualError):
+    """A URL could not be fetched; the message says why."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+
+
+class ModelError(NewsqualError):
+    """A model bundle is missing, tampered with, or does not fit this code."""
+
+
+class DataError(NewsqualError):
+    """Labelled data failed validation; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        head = f"{len(problems)} problem(s) in labelled data"
+        super().__init__(head + ":\n  " + "\n  ".join(problems))
+        self.problems = problems

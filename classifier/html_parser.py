@@ -1,0 +1,187 @@
+"""Turning HTML into a :class:`Page` with one lxml parse and one walk over the tree."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import lxml.etree as etree
+import lxml.html
+
+from . import dates, layout
+from .page import Block, Link, Page
+from .settings import MAX_BLOCKS, MAX_PARSE_CHARS
+
+log = logging.getLogger(__name__)
+
+#: Elements whose content is never visible text.
+SKIP_TAGS = frozenset(
+    "script style noscript template svg math iframe object embed canvas head select option button "
+    "textarea input video audio picture source".split()
+)
+#: Elements that start a new visible block.
+BLOCK_TAGS = frozenset(
+    "p div li h1 h2 h3 h4 h5 h6 td th tr ul ol dl dd dt section article header footer nav aside main "
+    "blockquote pre br hr figure figcaption form table tbody thead address center body "
+    "summary details caption".split()
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Page:
+    """Parse an HTML string into a :class:`Page` (never raises on malformed HTML)."""
+    truncated = len(html) > MAX_PARSE_CHARS
+    source = _XML_DECL.sub("", html[:MAX_PARSE_CHARS], count=1)
+    root = _document(source)
+    head = _Head.read(root)
+    blocks, links = _walk(root)
+    headers = dict(headers or {})
+    page_url = url or head.canonical
+    lists = layout.link_lists(blocks, text_page=False)
+    body = layout.body_blocks(blocks, lists)
+    claims = (
+        *dates.meta_dates(head.meta),
+        *dates.jsonld_dates(head.jsonld),
+        *dates.url_date(page_url),
+        *dates.text_dates(b.text for b in blocks),
+        *dates.header_dates(headers),
+    )
+    return Page(
+        kind="html",
+        url=page_url,
+        title=head.title,
+        blocks=blocks,
+        body=body,
+        links=links,
+        link_lists=lists,
+        meta=head.meta,
+        jsonld=head.jsonld,
+        canonical=head.canonical,
+        dates=claims,
+        headers=headers,
+        truncated=truncated,
+    )
+
+
+def _document(source: str) -> etree._Element:
+    """The root element of ``source``; an empty ``<html>`` when nothing parses."""
+    try:
+        return lxml.html.document_fromstring(source or "<html></html>")
+    except (etree.ParserError, ValueError) as exc:
+        log.debug("unparseable HTML (%s); treating as empty", exc)
+        return lxml.html.document_fromstring("<html></html>")
+
+
+class _Head:
+    """Title, meta tags, canonical link and JSON-LD objects of a document."""
+
+    def __init__(self) -> None:
+        self.title = ""
+        self.meta: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.jsonld: tuple[Mapping[str, object], ...] = ()
+
+    @classmethod
+    def read(cls, root: etree._Element) -> _Head:
+        """Read the head-like parts of the whole document (sites put meta tags in the body too)."""
+        head = cls()
+        ld: list[Mapping[str, object]] = []
+        for el in root.iter("title", "meta", "link", "script"):
+            tag = el.tag
+            if tag == "title" and not head.title:
+                head.title = _clean(el.text_content())
+            elif tag == "meta":
+                key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+                content = el.get("content")
+                if key and content and key not in head.meta:
+                    head.meta[key] = _clean(content)[:500]
+            elif tag == "link" and head.canonical is None and "canonical" in (el.get("rel") or "").lower():
+                head.canonical = (el.get("href") or "").strip() or None
+            elif tag == "script" and (el.get("type") or "").lower() == "application/ld+json":
+                ld.extend(_jsonld_objects(el.text or ""))
+        head.jsonld = tuple(ld)
+        return head
+
+
+def _jsonld_objects(raw: str) -> Iterator[Mapping[str, object]]:
+    """Every object in a JSON-LD script, flattening lists and ``@graph``; bad JSON yields nothing."""
+    try:
+        data: Any = json.loads(raw.strip().rstrip(";"))
+    except (ValueError, RecursionError):
+        return
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            yield item
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                stack.extend(reversed(graph))
+
+
+class _BlockBuilder:
+    """Collects text pieces and link characters into blocks as the walk goes."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.pieces: list[str] = []
+        self.link_chars = 0
+        self.tag = "body"
+
+    def add(self, text: str | None, in_link: bool) -> None:
+        """Append visible text; count it as link text when inside an anchor."""
+        if text:
+            self.pieces.append(text)
+            if in_link:
+                self.link_chars += len(text.strip())
+
+    def flush(self, next_tag: str) -> None:
+        """Close the current block (if it has text) and start one for ``next_tag``."""
+        text = _clean("".join(self.pieces))
+        if text and len(self.blocks) < MAX_BLOCKS:
+            self.blocks.append(Block(text, min(self.link_chars, len(text)), self.tag))
+        self.pieces.clear()
+        self.link_chars = 0
+        self.tag = next_tag
+
+
+def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
+    """One iterative walk: visible blocks with link density, and every anchor."""
+    out = _BlockBuilder()
+    links: list[Link] = []
+    anchors: list[tuple[etree._Element, int]] = []  # open <a> elements and where their text started
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if event == "start":
+            if tag in SKIP_TAGS or not tag:
+                walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS:
+                out.flush(tag)
+            if tag == "a":
+                anchors.append((el, len(out.blocks)))
+            out.add(el.text, bool(anchors))
+        else:
+            if tag == "a" and anchors and anchors[-1][0] is el:
+                anchors.pop()
+                text = _clean(el.text_content())
+                href = (el.get("href") or "").strip()
+                if text or href:
+                    links.append(Link(text[:300], href[:1000], len(out.blocks)))
+            if tag in BLOCK_TAGS:
+                out.flush("body")
+            out.add(el.tail, bool(anchors))
+    out.flush("body")
+    return tuple(out.blocks), tuple(links)
+
+
+def _clean(text: str) -> str:
+    """Collapse white space."""
+    return _SPACE.sub(" ", text).strip()

@@ -1,0 +1,114 @@
+"""Reading a page's layout from its blocks: the article body and its link lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .page import Block, LinkList
+
+#: Headings that introduce lists of other stories, in the languages of the corpus and beyond.
+LIST_HEADING = re.compile(
+    r"related|recommend|ranking|trending|popular|most (read|viewed|shared|emailed)|"
+    r"you (may|might) (also )?like|more (from|stories|news|on)|read (also|more|next)|"
+    r"latest|top stories|hot|see also|don'?t miss|also read|"
+    r"weitere|meistgelesen|empfohlen|auch interessant|mehr zum thema|"
+    r"relacionad|más leíd|lo más|à lire|les plus lus|articles? similaires|"
+    r"相关|推荐|排行|関連|ランキング|人気",
+    re.I,
+)
+
+_SENTENCE_END = re.compile(r"[.!?。！？…][\"”»')]?\s*$")
+_LIST_BULLET = re.compile(r"^[-*•·▪►>\d.)\s]{1,4}(?=\w)")
+_WORD = re.compile(r"\w+", re.U)
+
+#: A body block is prose: enough words, few of them in links.
+BODY_MIN_WORDS = 12
+BODY_MAX_LINK_DENSITY = 0.35
+#: A list item is a headline-like line: a few words, no final period.
+ITEM_MIN_WORDS = 3
+ITEM_MAX_WORDS = 22
+LIST_MIN_ITEMS = 3
+
+
+def words(text: str) -> list[str]:
+    """Word tokens of ``text`` (CJK runs count as one token per two characters)."""
+    tokens = _WORD.findall(text)
+    out: list[str] = []
+    for tok in tokens:
+        if len(tok) > 6 and not tok.isascii() and _is_cjk(tok):
+            out.extend(tok[i : i + 2] for i in range(0, len(tok), 2))
+        else:
+            out.append(tok)
+    return out
+
+
+def _is_cjk(token: str) -> bool:
+    """True when the token is mostly Chinese, Japanese or Korean script."""
+    cjk = sum(1 for ch in token if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
+    return cjk * 2 > len(token)
+
+
+def is_prose(block: Block) -> bool:
+    """True for a paragraph-like block: many words and few links."""
+    return block.link_density <= BODY_MAX_LINK_DENSITY and len(words(block.text)) >= BODY_MIN_WORDS
+
+
+def body_blocks(blocks: Sequence[Block], lists: Sequence[LinkList] = ()) -> tuple[str, ...]:
+    """The article body: prose blocks outside link lists, deduplicated, in page order."""
+    in_lists = {i for lst in lists for i in range(lst.first_block, lst.end_block)}
+    seen: set[str] = set()
+    body: list[str] = []
+    for i, block in enumerate(blocks):
+        if i not in in_lists and is_prose(block) and block.text not in seen:
+            seen.add(block.text)
+            body.append(block.text)
+    return tuple(body)
+
+
+def is_list_item(block: Block, text_page: bool) -> bool:
+    """True for a headline-like link (HTML) or line (text)."""
+    n = len(words(block.text))
+    if not ITEM_MIN_WORDS <= n <= ITEM_MAX_WORDS or len(block.text) > 200:
+        return False
+    if text_page:
+        return not _SENTENCE_END.search(block.text) or block.text.endswith("?")
+    return block.link_density >= 0.6
+
+
+def is_heading(block: Block) -> bool:
+    """True for a short block that names a list of stories ("Related", "Most read")."""
+    return len(block.text) <= 60 and bool(LIST_HEADING.search(block.text))
+
+
+def link_lists(blocks: Sequence[Block], text_page: bool) -> tuple[LinkList, ...]:
+    """Runs of headline-like items; a named heading just before the run is kept with it."""
+    found: list[LinkList] = []
+    i, n = 0, len(blocks)
+    while i < n:
+        if not is_list_item(blocks[i], text_page):
+            i += 1
+            continue
+        j = i
+        while j < n and (is_list_item(blocks[j], text_page) or _is_filler(blocks[j])):
+            j += 1
+        items = tuple(_LIST_BULLET.sub("", b.text) for b in blocks[i:j] if is_list_item(b, text_page))
+        heading = _heading_before(blocks, i)
+        # Text pages need a named heading: runs of short lines also occur in prose.
+        if len(items) >= LIST_MIN_ITEMS and (heading or not text_page):
+            found.append(LinkList(heading, items, i, j))
+        i = j
+    return tuple(found)
+
+
+def _is_filler(block: Block) -> bool:
+    """Short blocks inside a list (dates, counters, "View") that do not break the run."""
+    return len(block.text) <= 25 and not is_heading(block)
+
+
+def _heading_before(blocks: Sequence[Block], start: int) -> str:
+    """The list heading among the three blocks before ``start``, or ""."""
+    for k in range(start - 1, max(-1, start - 4), -1):
+        if is_heading(blocks[k]):
+            return blocks[k].text.strip()
+    return ""

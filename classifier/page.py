@@ -1,0 +1,102 @@
+"""The parsed page that every signal reads: built once from HTML or plain text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urlsplit
+
+Kind = Literal["html", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One visible text block (an HTML block element, or a line of a text page)."""
+
+    text: str
+    link_chars: int = 0
+    tag: str = "line"
+
+    @property
+    def link_density(self) -> float:
+        """Share of the block's characters that sit inside links."""
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An anchor: its visible text, its target and the block it sits in."""
+
+    text: str
+    href: str
+    block: int
+
+
+@dataclass(frozen=True, slots=True)
+class LinkList:
+    """A run of headline-like links or lines, such as a "Related" or "Most read" list."""
+
+    heading: str
+    items: tuple[str, ...]
+    first_block: int
+    end_block: int  # one past the last block of the run
+
+
+@dataclass(frozen=True, slots=True)
+class DateClaim:
+    """A publication date the page claims, where it claims it, and the raw text."""
+
+    source: str
+    day: str  # ISO YYYY-MM-DD
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """Everything signals need to know about a page, parsed once."""
+
+    kind: Kind
+    url: str | None
+    title: str
+    blocks: tuple[Block, ...]
+    body: tuple[str, ...]
+    links: tuple[Link, ...] = ()
+    link_lists: tuple[LinkList, ...] = ()
+    meta: Mapping[str, str] = field(default_factory=dict)
+    jsonld: tuple[Mapping[str, object], ...] = ()
+    canonical: str | None = None
+    dates: tuple[DateClaim, ...] = ()
+    headers: Mapping[str, str] = field(default_factory=dict)
+    truncated: bool = False
+
+    @property
+    def domain(self) -> str | None:
+        """Host of the URL without ``www.``, or None."""
+        return host_of(self.url)
+
+    @property
+    def body_text(self) -> str:
+        """The article body as one string (paragraph-like blocks)."""
+        return "\n".join(self.body)
+
+    @property
+    def visible_text(self) -> str:
+        """All visible text, one block a line."""
+        return "\n".join(b.text for b in self.blocks)
+
+
+_HOST_PORT = re.compile(r":\d+$")
+
+
+def host_of(url: str | None) -> str | None:
+    """Lower-cased host of ``url`` without ``www.`` and port, or None."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url.strip()).netloc.lower()
+    except ValueError:
+        return None
+    host = _HOST_PORT.sub("", host.rsplit("@", 1)[-1])
+    return host.removeprefix("www.") or None

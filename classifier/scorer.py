@@ -1,0 +1,185 @@
+"""The scorer: from a page to a calibrated, explained score."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import settings
+from .errors import NewsqualError
+from .loader import InputKind, load_page
+from .model import Bundle, load_bundle
+from .options import ScoreOptions
+from .page import Page
+from .signals import SIGNALS, Measure, measure_all
+
+log = logging.getLogger(__name__)
+
+LOW_QUALITY = "low_quality"
+ORIGINAL = "original"
+ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One signal's part in a score: its value, evidence and log-odds contribution."""
+
+    signal: str
+    value: float
+    evidence: str
+    contribution: float
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The outcome for one page: score, label, reasons and all signal values, or an error."""
+
+    source: str
+    score: float | None
+    label: str
+    reasons: tuple[Reason, ...] = ()
+    signals: Mapping[str, float] = field(default_factory=dict)
+    final_url: str | None = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the page was scored."""
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with the documented fields."""
+        out = asdict(self)
+        out["reasons"] = [asdict(r) for r in self.reasons]
+        out["signals"] = dict(self.signals)
+        return out
+
+    @classmethod
+    def failed(cls, source: str, error: str, final_url: str | None = None) -> Result:
+        """A result for a page that could not be scored."""
+        return cls(source=source, score=None, label=ERROR, final_url=final_url, error=error)
+
+
+class Scorer:
+    """Scores pages with a loaded model bundle. Thread-safe: it holds no mutable state."""
+
+    def __init__(self, bundle: Bundle, options: ScoreOptions | None = None) -> None:
+        self.bundle = bundle
+        self.options = options or ScoreOptions()
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, options: ScoreOptions | None = None) -> Scorer:
+        """Load the bundled model, or the bundle at ``path``, verifying it first."""
+        return cls(load_bundle(Path(path) if path else settings.DEFAULT_MODEL), options)
+
+    @property
+    def threshold(self) -> float:
+        """The decision threshold in force (option override, else the bundle's)."""
+        return self.options.threshold if self.options.threshold is not None else self.bundle.threshold
+
+    def score_html(
+        self, html: str | bytes | Any, url: str | None = None, headers: Mapping[str, str] | None = None
+    ) -> Result:
+        """Score an HTML page (str, bytes or a BeautifulSoup object). Never does I/O."""
+        data = html if isinstance(html, str | bytes) else str(html)
+        return self._score_data(data, url or "<html>", url, headers, "html")
+
+    def score_text(self, text: str, url: str | None = None) -> Result:
+        """Score a plain-text page. Never does I/O."""
+        return self._score_data(text, url or "<text>", url, None, "text")
+
+    def score_bytes(
+        self,
+        data: bytes | str,
+        source: str,
+        url: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        kind: InputKind = "auto",
+    ) -> Result:
+        """Score raw page bytes from any source, detecting HTML or text. Never raises."""
+        return self._score_data(data, source, url, headers, kind)
+
+    def score_url(self, url: str, client: Any = None) -> Result:
+        """Fetch ``url`` (size cap, timeouts, redirects) and score it. Never raises."""
+        from .fetch import fetch  # noqa: PLC0415 - keeps httpx off the import path of I/O-free users
+
+        o = self.options
+        try:
+            got = fetch(
+                url, client=client, max_bytes=o.max_bytes, connect_timeout=o.connect_timeout,
+                read_timeout=o.read_timeout, budget=o.fetch_budget, max_redirects=o.max_redirects,
+                user_agent=o.user_agent,
+            )
+        except NewsqualError as exc:
+            return Result.failed(url, str(exc))
+        result = self._score_data(got.content, url, got.final_url, got.headers, "auto")
+        return _with_final_url(result, got.final_url)
+
+    def score_many(self, sources: Iterable[str | Path]) -> Iterator[Result]:
+        """Score URLs and file paths in order; a failed item yields an error result and the batch goes on."""
+        from .sources import read_source  # noqa: PLC0415
+
+        for source in sources:
+            text = str(source)
+            if text.startswith(("http://", "https://")):
+                yield self.score_url(text)
+                continue
+            try:
+                item = read_source(Path(text), self.options.max_bytes)
+            except NewsqualError as exc:
+                yield Result.failed(text, str(exc))
+                continue
+            yield self.score_bytes(item.data, text, item.url)
+
+    def score_page(self, page: Page, source: str) -> Result:
+        """Score an already parsed page."""
+        measures = measure_all(page, self.options.page_budget)
+        x = np.array([measures[s.name].value for s in SIGNALS], dtype=float)
+        score = self.bundle.score(x)
+        label = LOW_QUALITY if score >= self.threshold else ORIGINAL
+        reasons = self.explain_measures(measures, x)[: self.options.top_reasons]
+        return Result(
+            source=source,
+            score=round(score, 4),
+            label=label,
+            reasons=tuple(r for r in reasons if r.contribution > 0),
+            signals={k: round(m.value, 4) for k, m in measures.items()},
+            final_url=page.url,
+        )
+
+    def explain_measures(self, measures: Mapping[str, Measure], x: np.ndarray | None = None) -> list[Reason]:
+        """Every signal as a reason, the strongest push towards low quality first."""
+        if x is None:
+            x = np.array([measures[s.name].value for s in SIGNALS], dtype=float)
+        contrib = self.bundle.contributions(x)
+        reasons = [
+            Reason(s.name, round(measures[s.name].value, 4), measures[s.name].evidence, round(float(c), 4))
+            for s, c in zip(SIGNALS, contrib, strict=True)
+        ]
+        return sorted(reasons, key=lambda r: -r.contribution)
+
+    def _score_data(
+        self, data: bytes | str, source: str, url: str | None, headers: Mapping[str, str] | None, kind: InputKind
+    ) -> Result:
+        """Parse then score; any input problem becomes an error result."""
+        try:
+            page = load_page(data, url=url, headers=headers, kind=kind, max_bytes=self.options.max_bytes)
+        except NewsqualError as exc:
+            return Result.failed(source, str(exc), url)
+        except (RecursionError, MemoryError, ValueError) as exc:
+            log.warning("could not parse %s: %s", source, exc)
+            return Result.failed(source, f"could not parse page: {type(exc).__name__}", url)
+        return self.score_page(page, source)
+
+
+def _with_final_url(result: Result, final_url: str) -> Result:
+    """``result`` with ``final_url`` set (results are frozen)."""
+    return Result(
+        source=result.source, score=result.score, label=result.label, reasons=result.reasons,
+        signals=result.signals, final_url=final_url, error=result.error,
+    )

@@ -1,0 +1,77 @@
+"""The signal registry: every signal newsqual measures, in one table.
+
+Adding a signal means one function in a family module, one row here, and one test.
+Bump a signal's ``version`` when its meaning changes; model bundles record the versions.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+from ..page import Page
+from . import dates, junk, quality, related, syndication
+from .base import Measure, Signal
+
+__all__ = ["SIGNALS", "Measure", "Signal", "measure_all", "signal_versions"]
+
+log = logging.getLogger(__name__)
+
+SIGNALS: tuple[Signal, ...] = (
+    Signal("related_offtopic_share", "related", related.offtopic_share),
+    Signal("related_offtopic_density", "related", related.offtopic_density),
+    Signal("related_named_lists", "related", related.named_lists),
+    Signal("junk_reaction_counter", "junk", junk.reaction_counter),
+    Signal("junk_breadcrumb_title", "junk", junk.breadcrumb_title),
+    Signal("junk_template_leftover", "junk", junk.template_leftover),
+    Signal("junk_chatbot_phrase", "junk", junk.chatbot_phrase),
+    Signal("junk_spun_phrase", "junk", junk.spun_phrase),
+    Signal("junk_advert_lines", "junk", junk.advert_lines),
+    Signal("dates_claims_disagree", "dates", dates.claims_disagree),
+    Signal("dates_future", "dates", dates.future_date),
+    Signal("dates_after_text", "dates", dates.date_after_text),
+    Signal("dates_missing", "dates", dates.date_missing),
+    Signal("synd_title_suffix_foreign", "syndication", syndication.title_suffix_foreign),
+    Signal("synd_wire_unattributed", "syndication", syndication.wire_dateline_unattributed),
+    Signal("synd_wire_copy", "syndication", syndication.wire_copy),
+    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines),
+    Signal("synd_author_generic", "syndication", syndication.author_generic),
+    Signal("synd_author_missing", "syndication", syndication.author_missing),
+    Signal("synd_canonical_elsewhere", "syndication", syndication.canonical_elsewhere),
+    Signal("synd_article_schema_missing", "syndication", syndication.article_schema_missing),
+    Signal("text_word_count", "quality", quality.word_count),
+    Signal("text_mean_word_length", "quality", quality.mean_word_length),
+    Signal("text_stopword_share", "quality", quality.stopword_share),
+    Signal("text_punctuated_lines", "quality", quality.punctuated_line_share),
+    Signal("text_duplicate_lines", "quality", quality.duplicate_line_share),
+    Signal("text_body_repeated", "quality", quality.body_repeated),
+    Signal("text_short_lines", "quality", quality.short_line_share),
+    Signal("text_compression_ratio", "quality", quality.compression_ratio),
+    Signal("text_link_share", "quality", quality.link_text_share),
+    Signal("text_body_share", "quality", quality.body_share),
+    Signal("input_is_text", "quality", quality.is_text_page),
+)
+
+
+def signal_versions() -> dict[str, int]:
+    """Name -> version of every registered signal (recorded in model bundles)."""
+    return {s.name: s.version for s in SIGNALS}
+
+
+def measure_all(page: Page, budget: float | None = None) -> dict[str, Measure]:
+    """Every signal's measure on ``page``; past ``budget`` seconds the rest are skipped as 0."""
+    start = time.perf_counter()
+    out: dict[str, Measure] = {}
+    for signal in SIGNALS:
+        if budget is not None and time.perf_counter() - start > budget:
+            out[signal.name] = Measure(0.0, "skipped: page time budget exceeded")
+            continue
+        out[signal.name] = signal.func(page)
+    return out
+
+
+def iter_docs() -> Iterator[tuple[str, str, str]]:
+    """(name, family, one-line doc) of every signal."""
+    for s in SIGNALS:
+        yield s.name, s.family, s.doc

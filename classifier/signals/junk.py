@@ -1,0 +1,86 @@
+"""Junk tokens: vote counters, breadcrumbs glued to titles, template leftovers, chatbot phrases."""
+
+from __future__ import annotations
+
+import re
+
+from ..page import Page
+from .base import Measure
+
+#: A reaction or vote counter such as "veryGood! (6745)" or "Like (12)".
+COUNTER = re.compile(
+    r"(?<!\w)([A-Za-z]{2,15}!|(very ?)?(good|bad|like|likes|love|wow|haha|sad|angry|useful|helpful|votes?|dislike))"
+    r"\s*[(（]\s*\d{1,7}\s*[)）]",
+    re.I,
+)
+#: A breadcrumb trail: "Current:Home > News", "You are here: Home » World".
+BREADCRUMB = re.compile(
+    r"(current|you are here|location|position|当前位置)\s*[:：]|\bhome\s*[>»›/]\s*\w", re.I
+)
+#: Leftovers of templates and page generators.
+TEMPLATE = re.compile(
+    r"\[\s*(insert|your|add|enter|keyword|product|company|city)\b[^\]]{0,40}\]|\{\{[^}]{1,40}\}\}|"
+    r"\blorem ipsum\b|\$\{[A-Za-z_]{2,30}\}|%%[A-Z_]{2,30}%%",
+    re.I,
+)
+#: Phrases that leak from chatbot output into published text.
+CHATBOT = re.compile(
+    r"as an ai language model|as an ai\b|i (cannot|can't) (browse|access) the internet|"
+    r"please provide the (text|article|content)|certainly! here (is|are)|sure! here (is|are)|"
+    r"i hope this (article|helps)|my knowledge cutoff|regenerate response|"
+    r"here is the rewritten|rewritten article|in this article, we will (explore|delve)|\bdelve into\b",
+    re.I,
+)
+#: Phrases that article spinners produce by swapping synonyms into fixed expressions.
+SPUN = re.compile(
+    r"synthetic intelligence|profound studying|laptop imaginative and prescient|giant information|"
+    r"the us of america|prime minister of britain boris|coronavirus illness|well being care|"
+    r"social media platforms like fb|on-line|regulation enforcement officers mentioned|"
+    r"stated in a press release|mentioned in an announcement|in line with the report",
+    re.I,
+)
+#: A line that only says "Advertisement" (or its translations).
+ADVERT_LINE = re.compile(r"^(advertisement|advertising|sponsored|anzeige|publicidad|publicité|werbung|ad)$", re.I)
+
+
+def _count(pattern: re.Pattern[str], text: str) -> Measure:
+    """How often ``pattern`` occurs in ``text``, with the first match as evidence."""
+    matches = [m.group(0) for m in pattern.finditer(text)]
+    return Measure(float(len(matches)), matches[0].strip()[:80] if matches else "")
+
+
+def reaction_counter(page: Page) -> Measure:
+    """Reaction or vote counters on short lines, such as "veryGood! (6745)"."""
+    short = "\n".join(b.text for b in page.blocks if len(b.text) <= 40)
+    return _count(COUNTER, short)
+
+
+def breadcrumb_title(page: Page) -> Measure:
+    """A breadcrumb trail glued into the title or first line ("Current:Home > News…")."""
+    head = [page.title, *(b.text for b in page.blocks[:2])]
+    for text in head:
+        m = BREADCRUMB.search(text[:200])
+        if m and (text is page.title or len(text) > 60):
+            return Measure(1.0, text[:90])
+    return Measure(0.0)
+
+
+def template_leftover(page: Page) -> Measure:
+    """Template leftovers: "[Insert …]", "{{…}}", "Lorem ipsum", "${var}"."""
+    return _count(TEMPLATE, page.visible_text)
+
+
+def chatbot_phrase(page: Page) -> Measure:
+    """Phrases leaked from chatbot output ("As an AI language model", "Certainly! Here is")."""
+    return _count(CHATBOT, page.body_text)
+
+
+def spun_phrase(page: Page) -> Measure:
+    """Synonym-swap artefacts of article spinners ("synthetic intelligence", "profound studying")."""
+    return _count(SPUN, page.body_text)
+
+
+def advert_lines(page: Page) -> Measure:
+    """Lines that only say "Advertisement", per ten body paragraphs (capped at 10)."""
+    n = sum(1 for b in page.blocks if ADVERT_LINE.match(b.text))
+    return Measure(min(10.0, 10 * n / max(len(page.body), 1)), f"{n} 'Advertisement' lines" if n else "")

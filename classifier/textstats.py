@@ -1,0 +1,42 @@
+"""Small text helpers shared by signals: content terms and stop words."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .layout import words
+
+#: The most frequent function words of the corpus's main languages (Gopher-style stop words).
+STOP_WORDS = frozenset(
+    """
+    the be to of and a in that have i it for not on with he as you do at this but his by from they we
+    say her she or an will my one all would there their what so up out if about who get which go me
+    when make can like time no just him know take people into year your good some could them see other
+    than then now look only come its over think also back after use two how our work first well way even
+    new want because any these give day most us is are was were has had been said more
+    der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als auch es an werden
+    aus er hat dass sie nach wird bei einer um am sind noch wie einem über einen so zum war haben nur oder
+    aber vor zur bis mehr durch man sein wurde sei
+    de la que el en y a los se del las un por con no una su para es al lo como más o pero sus le ha me
+    si sin sobre este ya entre cuando todo esta ser son dos también fue había era muy años hasta desde
+    le les et des est pas une qui dans ce il ne sur se au plus par pour avec sont ou son mais comme
+    di che e il un per non una sono della al le si da lo gli nel alla ha
+    het een van en op te dat zijn voor met niet aan er om ook als bij
+    o do da em um para com uma os no se na por mais as dos como mas ao ele das
+    """.split()
+)
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """Lower-cased content words of ``text``, cut to a 5-letter stem so plurals match."""
+    return frozenset(
+        w.lower()[:5] for w in words(text) if len(w) >= 4 and not w.isdigit() and w.lower() not in STOP_WORDS
+    )
+
+
+def topic_terms(title: str, body: str) -> frozenset[str]:
+    """What an article is about: its title's content terms and body terms used at least twice."""
+    counts = Counter(
+        w.lower()[:5] for w in words(body) if len(w) >= 4 and not w.isdigit() and w.lower() not in STOP_WORDS
+    )
+    return content_terms(title) | frozenset(t for t, n in counts.items() if n >= 2)

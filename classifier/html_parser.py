@@ -30,6 +30,8 @@ BLOCK_TAGS = frozenset(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
+#: Lone surrogates (possible in str input) make libxml2 drop everything after them.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Page:
@@ -39,7 +41,7 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
     root = _document(source)
     head = _Head.read(root)
     blocks, links = _walk(root)
-    headers = dict(headers or {})
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
     page_url = url or head.canonical
     lists = layout.link_lists(blocks, text_page=False)
     body = layout.body_blocks(blocks, lists)
@@ -69,8 +71,13 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
 
 def _document(source: str) -> etree._Element:
     """The root element of ``source``; an empty ``<html>`` when nothing parses."""
+    # huge_tree lifts libxml2's nesting limit from 256 to 2048 elements; past the limit it silently
+    # drops the rest of the document, and spam pages pile up hundreds of unclosed tags. The other
+    # limits it lifts do not matter: input is capped at MAX_PARSE_CHARS. One parser per call
+    # (about a microsecond) so threads never share one.
+    parser = lxml.html.HTMLParser(recover=True, huge_tree=True)
     try:
-        return lxml.html.document_fromstring(source or "<html></html>")
+        return lxml.html.document_fromstring(_SURROGATE.sub("\ufffd", source) or "<html></html>", parser=parser)
     except (etree.ParserError, ValueError) as exc:
         log.debug("unparseable HTML (%s); treating as empty", exc)
         return lxml.html.document_fromstring("<html></html>")

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
-from .decode import decode_bytes, looks_binary, maybe_gunzip
+from .decode import decode_bytes, maybe_gunzip
 from .errors import InputError
 from .html_parser import parse_html
 from .page import Page
@@ -31,21 +31,22 @@ def load_page(
     max_bytes: int = MAX_BYTES,
 ) -> Page:
     """Decode and parse one page; raises :class:`InputError` for empty or binary input."""
-    text = data if isinstance(data, str) else _decode(data, headers or {}, max_bytes)
+    lower = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
+    text = data if isinstance(data, str) else _decode(data, lower, max_bytes)
     if "\x00" in text[:4096]:
         raise InputError("input looks binary (NUL characters in text)")
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError("empty page: no text to score")
     if kind == "html" or (kind == "auto" and looks_like_html(text)):
-        return parse_html(text, url, headers)
-    return parse_text(text, url, headers)
+        return parse_html(text, url, lower)
+    return parse_text(text, url, lower)
 
 
 def _decode(data: bytes, headers: Mapping[str, str], max_bytes: int) -> str:
     """Bytes to text: gunzip if gzipped, refuse binary, charset from headers/meta/detection."""
+    # decode_bytes checks byte-order marks before sniffing for binary data: UTF-16/32
+    # text with a BOM is full of NUL and control bytes and must not be refused here.
     data = maybe_gunzip(data, max_bytes)
-    if looks_binary(data):
-        raise InputError("input looks binary, not an HTML or text page")
     declared = _charset(headers.get("content-type", ""))
     return decode_bytes(data[:max_bytes], declared)[0]
 

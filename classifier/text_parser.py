@@ -17,7 +17,7 @@ def parse_text(text: str, url: str | None = None, headers: Mapping[str, str] | N
     truncated = len(text) > MAX_PARSE_CHARS
     lines = [_SPACE.sub(" ", line).strip() for line in text[:MAX_PARSE_CHARS].splitlines()]
     blocks = tuple(Block(line) for line in lines if line)[:MAX_BLOCKS]
-    headers = dict(headers or {})
+    headers = {k.lower(): v for k, v in (headers or {}).items()}
     lists = layout.link_lists(blocks, text_page=True)
     claims = (
         *dates.url_date(url),

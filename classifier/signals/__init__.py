@@ -60,14 +60,21 @@ def signal_versions() -> dict[str, int]:
 
 
 def measure_all(page: Page, budget: float | None = None) -> dict[str, Measure]:
-    """Every signal's measure on ``page``; past ``budget`` seconds the rest are skipped as 0."""
+    """Every signal's measure on ``page``; past ``budget`` seconds the rest are skipped as 0.
+
+    A signal that raises is logged and counted as 0, so one bug cannot sink a whole batch.
+    """
     start = time.perf_counter()
     out: dict[str, Measure] = {}
     for signal in SIGNALS:
         if budget is not None and time.perf_counter() - start > budget:
             out[signal.name] = Measure(0.0, "skipped: page time budget exceeded")
             continue
-        out[signal.name] = signal.func(page)
+        try:
+            out[signal.name] = signal.func(page)
+        except Exception as exc:  # one broken signal must not sink the whole page
+            log.warning("signal %s failed on %s: %r", signal.name, page.url or "<page>", exc, exc_info=True)
+            out[signal.name] = Measure(0.0, f"signal failed: {type(exc).__name__}")
     return out
 
 

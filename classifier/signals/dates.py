@@ -65,4 +65,6 @@ def date_after_text(page: Page) -> Measure:
 
 def date_missing(page: Page) -> Measure:
     """1 when the page claims no publication date anywhere."""
-    return Measure(0.0 if _published(page) else 1.0)
+    if _published(page):
+        return Measure(0.0)
+    return Measure(1.0, "no publication date in meta tags, JSON-LD, the URL or a dated line")

@@ -23,7 +23,10 @@ def word_count(page: Page) -> Measure:
 def mean_word_length(page: Page) -> Measure:
     """Mean length of body words in characters (capped at 15)."""
     toks = words(page.body_text)
-    return Measure(min(15.0, sum(map(len, toks)) / len(toks)) if toks else 0.0)
+    if not toks:
+        return Measure(0.0)
+    mean = min(15.0, sum(map(len, toks)) / len(toks))
+    return Measure(mean, f"{len(toks)} body words, {mean:.1f} characters on average")
 
 
 def stopword_share(page: Page) -> Measure:
@@ -31,7 +34,8 @@ def stopword_share(page: Page) -> Measure:
     toks = words(page.body_text)
     if not toks:
         return Measure(0.0)
-    return Measure(sum(1 for t in toks if t.lower() in STOP_WORDS) / len(toks))
+    stops = sum(1 for t in toks if t.lower() in STOP_WORDS)
+    return Measure(stops / len(toks), f"{stops} of {len(toks)} body words are function words")
 
 
 def punctuated_line_share(page: Page) -> Measure:
@@ -39,7 +43,7 @@ def punctuated_line_share(page: Page) -> Measure:
     if not page.blocks:
         return Measure(0.0)
     ends = sum(1 for b in page.blocks if b.text[-1] in ".!?。！？…\"”»'")
-    return Measure(ends / len(page.blocks))
+    return Measure(ends / len(page.blocks), f"{ends} of {len(page.blocks)} blocks end in punctuation")
 
 
 def duplicate_line_share(page: Page) -> Measure:
@@ -64,27 +68,37 @@ def short_line_share(page: Page) -> Measure:
     """Share of visible blocks shorter than 30 characters (menus, counters, fragments)."""
     if not page.blocks:
         return Measure(0.0)
-    return Measure(sum(1 for b in page.blocks if len(b.text) < SHORT_LINE_CHARS) / len(page.blocks))
+    short = sum(1 for b in page.blocks if len(b.text) < SHORT_LINE_CHARS)
+    return Measure(short / len(page.blocks), f"{short} of {len(page.blocks)} blocks under {SHORT_LINE_CHARS} characters")
 
 
 def compression_ratio(page: Page) -> Measure:
     """Compressed/raw size of the visible text (low for repetitive boilerplate)."""
     raw = page.visible_text[:COMPRESS_SAMPLE].encode("utf-8", "replace")
-    return Measure(len(zlib.compress(raw, 6)) / len(raw) if len(raw) > 100 else 1.0)
+    if len(raw) <= 100:
+        return Measure(1.0, f"only {len(raw)} bytes of text, too few to compress")
+    packed = len(zlib.compress(raw, 6))
+    return Measure(packed / len(raw), f"{len(raw)} bytes of text compress to {packed}")
 
 
 def link_text_share(page: Page) -> Measure:
     """Share of visible characters that are link text (0 for text pages)."""
     total = sum(len(b.text) for b in page.blocks)
-    return Measure(sum(b.link_chars for b in page.blocks) / total if total else 0.0)
+    if not total:
+        return Measure(0.0)
+    linked = sum(b.link_chars for b in page.blocks)
+    return Measure(linked / total, f"{linked} of {total} visible characters are link text")
 
 
 def body_share(page: Page) -> Measure:
     """Share of visible characters that belong to the article body."""
     total = sum(len(b.text) for b in page.blocks)
-    return Measure(len(page.body_text) / total if total else 0.0)
+    if not total:
+        return Measure(0.0)
+    body = sum(len(text) for text in page.body)  # not len(body_text): its joining newlines are not visible text
+    return Measure(body / total, f"{body} of {total} visible characters are article body")
 
 
 def is_text_page(page: Page) -> Measure:
     """1 when the input was plain text, so HTML-only signals are absent by nature."""
-    return Measure(1.0 if page.kind == "text" else 0.0)
+    return Measure(1.0, "plain-text input") if page.kind == "text" else Measure(0.0)

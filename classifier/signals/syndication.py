@@ -107,17 +107,17 @@ def _authors(page: Page) -> Iterator[str]:
         yield from _names(obj.get("author"))
 
 
-def _names(value: object) -> Iterator[str]:
-    """Names inside a JSON-LD ``author`` value (string, object or list)."""
+def _names(value: object, depth: int = 3) -> Iterator[str]:
+    """Names inside a JSON-LD ``author`` value (string, object or list, nested at most ``depth`` deep)."""
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
         name = value.get("name")
         if isinstance(name, str):
             yield name
-    elif isinstance(value, list):
+    elif isinstance(value, list) and depth > 0:
         for item in value[:10]:
-            yield from _names(item)
+            yield from _names(item, depth - 1)
 
 
 def author_generic(page: Page) -> Measure:
@@ -147,7 +147,7 @@ def article_schema_missing(page: Page) -> Measure:
     """An HTML page with neither schema.org Article data nor ``og:type=article`` (0 for text)."""
     if page.kind != "html":
         return Measure(0.0)
-    types = {str(t) for obj in page.jsonld for t in _as_list(obj.get("@type"))}
+    types = {t for obj in page.jsonld for t in _as_list(obj.get("@type")) if isinstance(t, str)}
     if types & set(ARTICLE_TYPES) or page.meta.get("og:type", "").lower() == "article":
         return Measure(0.0)
     return Measure(1.0, "no Article/NewsArticle JSON-LD and no og:type=article")

@@ -1,0 +1,5 @@
+"""``python -m classifier`` runs the newsqual command line."""
+
+from .cli import main
+
+main()

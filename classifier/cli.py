@@ -1,0 +1,316 @@
+"""The ``newsqual`` command line: parses arguments, calls the library, renders results.
+
+Data goes to stdout; messages, progress and errors go to stderr; failures set the exit code.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from . import settings
+from .errors import DataError, InputError, ModelError, NewsqualError
+from .options import ScoreOptions
+from .scorer import Result, Scorer
+from .sources import expand_targets, is_url, is_warc_file
+
+app = typer.Typer(
+    help="Tell original news reporting from low-quality syndication, scrapers and spam.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model bundle (.joblib); default: the bundled model.")]
+ThresholdOpt = Annotated[float | None, typer.Option(help="Decision threshold; default: the model's own.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print an error to stderr and return the exit to raise."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _load(model: Path | None, options: ScoreOptions) -> Scorer:
+    """Load the scorer, turning model problems into a clean exit."""
+    try:
+        return Scorer.load(model, options)
+    except ModelError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _score_target(scorer: Scorer, target: str, stdin_kind: str) -> Iterator[Result]:
+    """Results for one target: a URL, a page file, a WARC file or ``-`` (stdin)."""
+    if target == "-":
+        data = sys.stdin.buffer.read(scorer.options.max_bytes + 1)
+        kind = "auto" if stdin_kind == "auto" else stdin_kind
+        yield scorer.score_bytes(data, "<stdin>", kind=kind)  # type: ignore[arg-type]
+    elif is_url(target):
+        yield scorer.score_url(target)
+    elif is_warc_file(Path(target)):
+        yield from _score_warc(scorer, Path(target))
+    else:
+        yield from scorer.score_many([target])
+
+
+def _score_warc(scorer: Scorer, path: Path) -> Iterator[Result]:
+    """Every HTML response record of a WARC file; skips are counted and reported on stderr."""
+    from .warc import WarcCounts, iter_warc  # noqa: PLC0415
+
+    counts = WarcCounts()
+    try:
+        for page in iter_warc(path, counts, scorer.options.max_bytes):
+            result = scorer.score_bytes(page.data, page.source, page.url, page.headers)
+            yield result if result.final_url else Result.failed(page.source, result.error or "", page.url)
+    except NewsqualError as exc:
+        yield Result.failed(str(path), str(exc))
+    typer.echo(f"{path}: {counts}", err=True)
+
+
+def _render_row(result: Result) -> str:
+    """One table row: score, label, source and the top reasons with evidence."""
+    if result.error:
+        return f"{'-':>6}  {'error':<11}  {result.source}\n        {result.error}"
+    lines = [f"{result.score:6.3f}  {result.label:<11}  {result.source}"]
+    for r in result.reasons:
+        evidence = f": {r.evidence}" if r.evidence else ""
+        lines.append(f"        +{r.contribution:.2f} {r.signal}{evidence[:110]}")
+    return "\n".join(lines)
+
+
+@app.command()
+def score(
+    targets: Annotated[list[str] | None, typer.Argument(help="URLs, files (.html .htm .html.gz .txt .warc.gz), folders (recursive) or - for stdin.")] = None,
+    from_file: Annotated[Path | None, typer.Option("--from-file", help="Read more targets from this file, one a line.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also append results to .jsonl (flushed per page) or .parquet.")] = None,
+    resume: Annotated[bool, typer.Option(help="With --output: skip pages already in the output file.")] = False,
+    stdin_kind: Annotated[str, typer.Option("--stdin-kind", help="How to read stdin: auto, html or text.")] = "auto",
+    dask: Annotated[str | None, typer.Option("--dask", help="Score WARC/JSONL shards on this Dask scheduler (tcp://host:8786, or 'local').")] = None,
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
+    max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+) -> None:
+    """Score pages: a probability of low quality, a label and the reasons behind it.
+
+    Exit code 0 when every target was scored, 1 when any failed (the others are still
+    scored and printed), 2 on usage or model errors.
+    """
+    if not targets and from_file is None:
+        raise _fail("give at least one target (URL, file, folder or -), or --from-file")
+    try:
+        options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes)
+    except ValueError as exc:
+        raise _fail(str(exc)) from None
+    if dask:
+        raise typer.Exit(_run_dask(dask, targets or [], output, model, threshold))
+    scorer = _load(model, options)
+    try:
+        expanded = list(expand_targets(targets or [], from_file))
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: bool, output: Path | None, resume: bool) -> int:
+    """Score every target, print and write results; returns the number of failures."""
+    from .output import open_sink  # noqa: PLC0415
+
+    sink = None
+    done: set[str] = set()
+    if output is not None:
+        try:
+            sink = open_sink(output, resume)
+        except (ValueError, OSError) as exc:
+            raise _fail(str(exc)) from None
+        done = sink.done_sources()
+    failed = 0
+    show_bar = sys.stderr.isatty() and len(targets) > 1
+    try:
+        with typer.progressbar(length=len(targets), label="scoring", file=sys.stderr) if show_bar else _NoBar() as bar:
+            for target in targets:
+                for result in _score_target(scorer, target, stdin_kind):
+                    if result.source in done:
+                        continue
+                    failed += result.error is not None
+                    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _render_row(result))
+                    if sink is not None:
+                        sink.write(result.to_dict())
+                bar.update(1)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; results so far are saved", err=True)
+        failed += 1
+    finally:
+        if sink is not None:
+            sink.close()
+    if failed:
+        typer.echo(f"{failed} target(s) failed", err=True)
+    return failed
+
+
+class _NoBar:
+    """A stand-in for the progress bar when stderr is not a terminal."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, n: int) -> None:
+        """Do nothing."""
+
+
+def _run_dask(scheduler: str, targets: list[str], out: Path | None, model: Path | None, threshold: float | None) -> int:
+    """Score shards on Dask; results go to one JSONL file per shard in ``out`` (a folder)."""
+    from .distributed import score_shards  # noqa: PLC0415
+
+    if out is None:
+        raise _fail("--dask needs --output DIR for the per-shard result files")
+    shards = [Path(t) for t in expand_targets(targets)]
+    reports = score_shards(shards, out, scheduler=None if scheduler == "local" else scheduler, model=model, threshold=threshold)
+    bad = 0
+    for r in reports:
+        typer.echo(json.dumps({k: str(v) for k, v in vars(r).items()} if hasattr(r, "__dict__") else str(r)))
+        bad += bool(getattr(r, "error", None))
+    return 1 if bad else 0
+
+
+@app.command()
+def explain(
+    target: Annotated[str, typer.Argument(help="One URL, file or - for stdin.")],
+    model: ModelOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show every signal with its value, evidence and contribution to the score."""
+    scorer = _load(model, ScoreOptions(top_reasons=1000))
+    result = next(iter(_score_target(scorer, target, "auto")))
+    if result.error:
+        raise _fail(result.error, 1)
+    assert result.score is not None
+    contributions = {r.signal: r for r in result.reasons}
+    from .signals import SIGNALS  # noqa: PLC0415
+
+    rows: list[dict[str, Any]] = []
+    for s in SIGNALS:
+        r = contributions.get(s.name)
+        rows.append({"signal": s.name, "family": s.family, "value": result.signals[s.name],
+                     "contribution": r.contribution if r else None, "evidence": r.evidence if r else "", "doc": s.doc})
+    if as_json:
+        typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label, "signals": rows}, ensure_ascii=False))
+        return
+    typer.echo(f"{result.source}\nscore {result.score:.3f}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
+    typer.echo(f"{'contrib':>8}  {'value':>8}  signal / evidence")
+    for row in sorted(rows, key=lambda r: -(r["contribution"] or 0)):
+        c = row["contribution"]
+        typer.echo(f"{(f'{c:+.2f}' if c is not None else '   ·'):>8}  {row['value']:8.3f}  {row['signal']}  ({row['doc']})")
+        if row["evidence"]:
+            typer.echo(f"{'':20}{row['evidence'][:120]}")
+
+
+@app.command()
+def signals() -> None:
+    """List every signal with its family and what it measures."""
+    from .signals import SIGNALS  # noqa: PLC0415
+
+    for s in SIGNALS:
+        typer.echo(f"{s.name:32} {s.family:12} v{s.version}  {s.doc}")
+
+
+@app.command()
+def train(
+    manifests: Annotated[list[Path], typer.Argument(help="Labelled data: JSONL manifests or folders with original/ and low_quality/.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the bundle (.joblib); MODEL.md and model_card.json go beside it.")] = Path("models/custom.joblib"),
+    max_fpr: Annotated[float, typer.Option("--max-fpr", help="Highest false-positive rate on originals allowed when choosing the threshold.")] = 0.01,
+    synthetic: Annotated[int, typer.Option(help="Scraper-style pages to generate from your originals (0: none).")] = 400,
+    jobs: Annotated[int | None, typer.Option(help="Processes for feature extraction (default: all cores).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed for folds and the generator.")] = 0,
+) -> None:
+    """Train a model on labelled pages, with grouped cross-validation and a model card."""
+    from .trainer import TrainConfig, train as run_train  # noqa: PLC0415
+
+    if not 0 < max_fpr < 1:
+        raise _fail("--max-fpr must be between 0 and 1")
+    if out.suffix != ".joblib":
+        out = out / "newsqual.joblib" if out.suffix == "" else out.with_suffix(".joblib")
+    try:
+        outcome = run_train(manifests, out, TrainConfig(max_fpr=max_fpr, synthetic=synthetic, jobs=jobs, seed=seed), _stage_progress())
+    except DataError as exc:
+        raise _fail(str(exc)) from None
+    except NewsqualError as exc:
+        raise _fail(str(exc)) from None
+    cv = outcome.card["cv_real_html"]
+    typer.echo(f"wrote {out} (+ .sha256, MODEL.md, model_card.json)", err=True)
+    typer.echo(json.dumps({k: cv.get(k) for k in ("roc_auc", "pr_auc", "precision", "recall", "fpr")} | {"threshold": cv.get("threshold"), "adversarial_auc": outcome.card["adversarial_auc"]}))
+
+
+def _stage_progress() -> Any:
+    """A progress callback that draws one line per stage on stderr (only on a terminal)."""
+    state = {"stage": ""}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            if done == total:
+                typer.echo(f"{stage}: {total} done", err=True)
+            return
+        if stage != state["stage"]:
+            state["stage"] = stage
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\r{stage}: {done}/{total}{end}")
+        sys.stderr.flush()
+
+    return progress
+
+
+@app.command()
+def evaluate(
+    manifests: Annotated[list[Path], typer.Argument(help="Labelled data: JSONL manifests or folders.")],
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    report_dir: Annotated[Path, typer.Option("--report-dir", help="Where plots (PNG) and report.html go.")] = Path("reports/evaluation"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object.")] = False,
+    jobs: Annotated[int | None, typer.Option(help="Processes for feature extraction.")] = None,
+    n_boot: Annotated[int, typer.Option("--n-boot", help="Bootstrap resamples for confidence intervals.")] = 1000,
+) -> None:
+    """Score a labelled set and report ROC-AUC, PR-AUC, precision/recall/FPR, per-category and per-language figures."""
+    from .evaluator import run_evaluation  # noqa: PLC0415
+    from .report import render_text  # noqa: PLC0415
+
+    scorer = _load(model, ScoreOptions(threshold=threshold))
+    try:
+        report, html = run_evaluation(manifests, scorer, report_dir, jobs=jobs, n_boot=n_boot, progress=_stage_progress())
+    except DataError as exc:
+        raise _fail(str(exc)) from None
+    typer.echo(json.dumps(report) if as_json else render_text(report))
+    typer.echo(f"report: {html}", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    model: ModelOpt = None,
+    threshold: ThresholdOpt = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve POST /score (HTML or text in, JSON result out) and GET /health. Never fetches URLs."""
+    from .serve import run  # noqa: PLC0415
+
+    try:
+        run(host=host, port=port, model=str(model) if model else None, workers=workers, threshold=threshold)
+    except ModelError as exc:
+        raise _fail(str(exc)) from None
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    app()

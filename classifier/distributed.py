@@ -1,0 +1,204 @@
+"""Scoring many shards on a Dask cluster: one task per shard, one JSONL output per shard.
+
+A shard is a WARC file (``.warc``, ``.warc.gz``) or a JSON Lines file (``.jsonl``) of
+``{"url": ..., "html": ...}`` or ``{"url": ..., "text": ...}`` rows. Each task writes
+``out_dir/<shard file name>.jsonl`` through a temporary file renamed into place, so an
+output either is complete or does not exist. A shard whose output exists is skipped: a
+failed or interrupted run is finished by running the same command again, and one shard
+is redone by deleting its output. A failed shard is reported in its
+:class:`ShardReport`, and the other shards go on.
+
+Workers load the model once per worker process and keep it (:func:`worker_scorer`); tasks
+carry only the model's path, never the model. Every worker must see the shards, the
+output folder and the model at the same paths (a shared file system), and must have
+newsqual installed.
+
+Measured by ``bench/warc_throughput.py`` (2,000 pages in 8 shards, a 2-CPU machine):
+DASK_MEASUREMENT
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from .options import ScoreOptions
+from .output import to_json_line
+from .scorer import Result, Scorer
+from .settings import DEFAULT_MODEL, WARC_SUFFIXES
+from .warc import WarcCounts, iter_warc
+
+log = logging.getLogger(__name__)
+
+#: Shard file name endings read as JSON Lines pages.
+JSONL_SUFFIXES: Final = (".jsonl",)
+#: Workers of the LocalCluster started when no scheduler is given.
+LOCAL_WORKERS: Final = 2
+
+DONE, SKIPPED, FAILED = "done", "skipped", "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class ShardReport:
+    """What happened to one shard: pages written, pages that errored, its output and time taken."""
+
+    shard: str
+    pages: int
+    errors: int  # result lines with an error, plus WARC read errors (truncated file, bad record)
+    output: str | None
+    seconds: float
+    status: str = DONE  # done | skipped (output existed) | failed (see ``error``)
+    error: str | None = None
+
+
+_SCORERS: dict[str, Scorer] = {}
+_SCORERS_LOCK = threading.Lock()
+
+
+def worker_scorer(model: str | None, threshold: float | None) -> Scorer:
+    """The Scorer for ``model`` in this process, loading the bundle on first use only."""
+    key = str(Path(model).resolve()) if model else str(DEFAULT_MODEL)
+    with _SCORERS_LOCK:
+        base = _SCORERS.get(key)
+        if base is None:
+            log.info("loading model %s in process %d", key, os.getpid())
+            base = _SCORERS[key] = Scorer.load(key)
+    return Scorer(base.bundle, ScoreOptions(threshold=threshold)) if threshold is not None else base
+
+
+def shard_output(shard: Path, out_dir: Path) -> Path:
+    """Where the results of ``shard`` go."""
+    return Path(out_dir) / f"{Path(shard).name}.jsonl"
+
+
+def score_shards(
+    shards: Sequence[Path],
+    out_dir: Path,
+    *,
+    scheduler: str | Any | None,
+    model: Path | None = None,
+    threshold: float | None = None,
+) -> list[ShardReport]:
+    """Score each shard as one Dask task into ``out_dir``; one report per shard, in order."""
+    shards = [Path(s).resolve() for s in shards]  # workers may run in another folder
+    _check_shards(shards)
+    if threshold is not None:
+        ScoreOptions(threshold=threshold)  # a bad threshold fails here, not on every worker
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    args = (str(out_dir), str(Path(model).resolve()) if model else None, threshold)
+    with _client(scheduler) as client:
+        futures = [client.submit(score_shard, str(s), *args, key=f"newsqual-{s.name}-{os.urandom(4).hex()}")
+                   for s in shards]
+        return [_report(shard, future) for shard, future in zip(shards, futures, strict=True)]
+
+
+def score_shard(shard: str, out_dir: str, model: str | None, threshold: float | None) -> ShardReport:
+    """Score one shard into its JSONL output (a Dask task; also usable on its own)."""
+    start = time.perf_counter()
+    out = shard_output(Path(shard), Path(out_dir))
+    if out.exists():
+        log.info("%s: output %s exists, skipping", shard, out)
+        return ShardReport(shard, _count_lines(out), 0, str(out), 0.0, SKIPPED)
+    scorer = worker_scorer(model, threshold)
+    counts = WarcCounts()
+    pages = errors = 0
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            for result in _score_pages(Path(shard), scorer, counts):
+                fh.write(to_json_line(result.to_dict()))
+                pages += 1
+                errors += not result.ok
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    seconds = time.perf_counter() - start
+    log.info("%s: %d pages (%d errors) in %.1f s", shard, pages, errors + counts.errors, seconds)
+    return ShardReport(shard, pages, errors + counts.errors, str(out), round(seconds, 3))
+
+
+def _score_pages(shard: Path, scorer: Scorer, counts: WarcCounts) -> Iterator[Result]:
+    """Results for every page of a WARC or JSONL shard."""
+    max_bytes = scorer.options.max_bytes
+    if shard.name.lower().endswith(WARC_SUFFIXES):
+        for page in iter_warc(shard, counts, max_bytes):
+            yield scorer.score_bytes(page.data, page.source, page.url, page.headers)
+        return
+    with shard.open("rb") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.strip():
+                yield _score_row(scorer, f"{shard}#{number}", line)
+
+
+def _score_row(scorer: Scorer, source: str, line: bytes) -> Result:
+    """Score one JSONL row holding ``url`` and ``html`` or ``text``; a bad row is an error result."""
+    try:
+        row = json.loads(line)
+    except ValueError as exc:
+        return Result.failed(source, f"invalid JSON line: {exc}")
+    if not isinstance(row, dict):
+        return Result.failed(source, "JSON line is not an object")
+    url = row.get("url") if isinstance(row.get("url"), str) else None
+    for field, kind in (("html", "html"), ("text", "text")):
+        if isinstance(row.get(field), str):
+            return scorer.score_bytes(row[field], source, url, kind=kind)  # type: ignore[arg-type]
+    return Result.failed(source, 'row has neither an "html" nor a "text" string', url)
+
+
+def _check_shards(shards: Sequence[Path]) -> None:
+    """Refuse unknown shard types and two shards that would write the same output."""
+    seen: dict[str, Path] = {}
+    for shard in shards:
+        name = shard.name.lower()
+        if not name.endswith(WARC_SUFFIXES + JSONL_SUFFIXES):
+            raise ValueError(f"{shard}: not a shard; use .warc, .warc.gz or .jsonl files")
+        if shard.name in seen:
+            raise ValueError(f"{shard} and {seen[shard.name]} would both write {shard.name}.jsonl; rename one")
+        seen[shard.name] = shard
+
+
+def _report(shard: Path, future: Any) -> ShardReport:
+    """The task's report, or a failed report carrying the task's exception."""
+    try:
+        report: ShardReport = future.result()
+    except Exception as exc:  # noqa: BLE001 - any task failure (also a lost worker) is reported, not raised
+        log.warning("%s: failed: %s: %s", shard, type(exc).__name__, exc)
+        return ShardReport(str(shard), 0, 0, None, 0.0, FAILED, f"{type(exc).__name__}: {exc}")
+    return report
+
+
+@contextlib.contextmanager
+def _client(scheduler: str | Any | None) -> Iterator[Any]:
+    """A Dask client: for an address, an existing client (left open), or a new 2-worker LocalCluster."""
+    from distributed import Client, LocalCluster
+
+    if isinstance(scheduler, Client):
+        yield scheduler
+    elif isinstance(scheduler, str):
+        with Client(scheduler) as client:
+            yield client
+    elif scheduler is None:
+        with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True) as cluster, \
+                Client(cluster) as client:
+            log.info("started a local Dask cluster, dashboard at %s", client.dashboard_link)
+            yield client
+    else:
+        raise TypeError(f"scheduler must be an address, a distributed.Client or None, not {type(scheduler).__name__}")
+
+
+def _count_lines(path: Path) -> int:
+    """Lines in a file."""
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh)

@@ -1,0 +1,299 @@
+"""Feature extraction for training and evaluation: one signal vector per page, cached, on all cores.
+
+A page's vector is cached under a key made of the page's bytes, its URL, the loader kind, the
+text-dump flag and a digest of the feature code: the signal names and versions, :data:`CACHE_FORMAT`
+and the source of every package module that loading and measuring a page imports. Retraining
+after a model change reuses every vector; a signal version bump or an edit to the parser or to a
+signal recomputes them. Each cache entry is one ``.npy`` file, written atomically; an unreadable
+entry is recomputed.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import json
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from .dataset import LabelledPage, read_page
+from .errors import NewsqualError
+from .loader import InputKind, load_page
+from .signals import SIGNALS, measure_all, signal_versions
+
+log = logging.getLogger(__name__)
+
+#: Bump when what a cached vector means changes outside the signals (e.g. the text-dump rule).
+CACHE_FORMAT = 1
+#: Most pages one worker task handles; smaller chunks give finer progress and better balance.
+MAX_CHUNK = 32
+#: Modules whose imports (inside the package) make up the feature code.
+_FEATURE_ROOTS = ("loader", "signals")
+
+#: (vector, None) for a scored page, (None, reason) for a failed one.
+Outcome = tuple[np.ndarray | None, str | None]
+
+
+@dataclass
+class FeatureTable:
+    """Signal vectors of the pages that were scored, in input order, and why the others failed."""
+
+    ids: list[str]
+    X: np.ndarray
+    failed: dict[str, str]
+
+
+def default_cache_dir() -> Path:
+    """``$NEWSQUAL_CACHE``, else ``$XDG_CACHE_HOME/newsqual/features`` (``~/.cache`` by default)."""
+    if os.environ.get("NEWSQUAL_CACHE"):
+        return Path(os.environ["NEWSQUAL_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "newsqual" / "features"
+
+
+def page_vector(data: bytes | str, url: str | None, kind: InputKind, as_text: bool = False) -> np.ndarray:
+    """Parse a page and measure every signal, in :data:`SIGNALS` order; ``as_text`` re-reads its visible text."""
+    page = load_page(data, url=url, kind=kind)
+    if as_text:
+        page = load_page("\n".join(b.text for b in page.blocks), url=url, kind="text")
+    measures = measure_all(page)
+    return np.array([measures[s.name].value for s in SIGNALS], dtype=float)
+
+
+def cache_key(data: bytes | str, url: str | None, kind: str, as_text: bool) -> str:
+    """SHA-256 over the feature-code digest, the URL, kind, text-dump flag and the page's content."""
+    head = [feature_digest(), type(data).__name__, url or "", kind, bool(as_text)]
+    h = hashlib.sha256(json.dumps(head).encode())
+    h.update(b"\n")
+    h.update(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
+    return h.hexdigest()
+
+
+def feature_digest() -> str:
+    """Digest of what a vector means: signal names and versions, cache format and feature code."""
+    parts = [CACHE_FORMAT, list(signal_versions().items()), _code_digest()]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def extract_features(
+    pages: Sequence[LabelledPage],
+    *,
+    cache_dir: Path | None | Literal["default"] = "default",
+    jobs: int | None = None,
+    as_text: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> FeatureTable:
+    """Vectors for ``pages`` on ``jobs`` processes (None: all cores); failed pages are recorded, not raised."""
+    cache = _usable_cache(default_cache_dir() if cache_dir == "default" else cache_dir)
+    n_jobs = jobs if jobs is not None else os.cpu_count() or 1
+    if n_jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    outcomes: list[Outcome] = [(None, "not measured")] * len(pages)
+    for done, (index, outcome) in enumerate(_outcomes(pages, cache, n_jobs, as_text), 1):
+        outcomes[index] = outcome
+        if progress is not None:
+            progress(done, len(pages))
+    return _table(pages, outcomes)
+
+
+def _table(pages: Sequence[LabelledPage], outcomes: list[Outcome]) -> FeatureTable:
+    """The feature table from per-page outcomes."""
+    ids = [p.id for p, (vector, _) in zip(pages, outcomes, strict=True) if vector is not None]
+    rows = [vector for vector, _ in outcomes if vector is not None]
+    failed = {p.id: reason or "unknown error" for p, (vector, reason) in zip(pages, outcomes, strict=True) if vector is None}
+    X = np.vstack(rows) if rows else np.empty((0, len(SIGNALS)))
+    if failed:
+        log.warning("%d of %d pages could not be measured", len(failed), len(pages))
+    return FeatureTable(ids, X, failed)
+
+
+# --- running ---------------------------------------------------------------------------------
+
+
+def _outcomes(
+    pages: Sequence[LabelledPage], cache: Path | None, jobs: int, as_text: bool
+) -> Iterator[tuple[int, Outcome]]:
+    """(index, outcome) for every page, in completion order; in-process when ``jobs`` is 1."""
+    if jobs == 1 or len(pages) <= 1:
+        for index, page in enumerate(pages):
+            yield index, measure_page(page, cache, as_text)
+        return
+    yield from _pooled(list(enumerate(pages)), cache, jobs, as_text)
+
+
+def _pooled(
+    indexed: list[tuple[int, LabelledPage]], cache: Path | None, jobs: int, as_text: bool
+) -> Iterator[tuple[int, Outcome]]:
+    """Outcomes computed by a process pool, chunk by chunk; a dead worker fails its chunk's pages."""
+    size = max(1, min(MAX_CHUNK, math.ceil(len(indexed) / (jobs * 4))))
+    chunks = [indexed[i : i + size] for i in range(0, len(indexed), size)]
+    with ProcessPoolExecutor(min(jobs, len(chunks))) as pool:
+        futures: dict[Future[list[Outcome]], list[tuple[int, LabelledPage]]] = {
+            pool.submit(_measure_chunk, [p for _, p in chunk], cache, as_text): chunk for chunk in chunks
+        }
+        try:
+            for future in as_completed(futures):
+                chunk = futures[future]
+                yield from zip((i for i, _ in chunk), _chunk_result(future, len(chunk)), strict=True)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _chunk_result(future: Future[list[Outcome]], size: int) -> list[Outcome]:
+    """A finished chunk's outcomes; a crashed worker becomes a failure reason for each page."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        log.error("a feature worker process died: %s", exc)
+        return [(None, f"worker process died ({exc})")] * size
+    except Exception as exc:  # noqa: BLE001 - pickling or pool errors must not abort the batch
+        log.error("a feature chunk failed: %r", exc)
+        return [(None, f"{type(exc).__name__}: {exc}")] * size
+
+
+def _measure_chunk(pages: list[LabelledPage], cache: Path | None, as_text: bool) -> list[Outcome]:
+    """Worker task: outcomes of a chunk of pages, read and measured in this process."""
+    return [measure_page(page, cache, as_text) for page in pages]
+
+
+def measure_page(page: LabelledPage, cache: Path | None, as_text: bool = False) -> Outcome:
+    """Read one page and return its vector (from the cache when possible) or why it failed. Never raises."""
+    try:
+        data, kind = read_page(page)
+        key = cache_key(data, page.url, kind, as_text)
+        vector = _cache_get(cache, key)
+        if vector is None:
+            vector = page_vector(data, page.url, kind, as_text)
+            _cache_put(cache, key, vector)
+        return _checked(vector)
+    except NewsqualError as exc:
+        log.info("%s: %s", page.origin, exc)
+        return None, str(exc)
+    except Exception as exc:  # one bad page must never abort the batch
+        log.warning("%s: could not measure page: %r", page.origin, exc, exc_info=log.isEnabledFor(logging.DEBUG))
+        return None, f"could not measure page: {type(exc).__name__}: {exc}"
+
+
+def _checked(vector: np.ndarray) -> Outcome:
+    """The vector, or a failure naming the signals whose value is not a finite number."""
+    bad = [s.name for s, v in zip(SIGNALS, vector, strict=True) if not math.isfinite(v)]
+    return (vector, None) if not bad else (None, f"signal(s) gave a non-finite value: {', '.join(bad)}")
+
+
+# --- cache -----------------------------------------------------------------------------------
+
+
+def _usable_cache(cache: Path | None) -> Path | None:
+    """``cache`` once created, or None (with a warning) when it cannot be."""
+    if cache is None:
+        return None
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("feature cache %s is not usable (%s); running without it", cache, exc.strerror or exc)
+        return None
+    return cache
+
+
+def _cache_path(cache: Path, key: str) -> Path:
+    """Where the vector for ``key`` is stored."""
+    return cache / key[:2] / f"{key}.npy"
+
+
+def _cache_get(cache: Path | None, key: str) -> np.ndarray | None:
+    """The cached vector for ``key``, or None when absent, unreadable or of the wrong shape."""
+    if cache is None:
+        return None
+    path = _cache_path(cache, key)
+    try:
+        vector = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError) as exc:
+        log.info("ignoring corrupt feature cache file %s: %s", path, exc)
+        return None
+    if not isinstance(vector, np.ndarray) or vector.shape != (len(SIGNALS),) or vector.dtype.kind != "f":
+        log.info("ignoring feature cache file %s of the wrong shape or type", path)
+        return None
+    return vector.astype(float)
+
+
+def _cache_put(cache: Path | None, key: str, vector: np.ndarray) -> None:
+    """Store ``vector`` under ``key`` atomically (temp file + rename); failures are logged, not raised."""
+    if cache is None:
+        return
+    path = _cache_path(cache, key)
+    tmp = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            np.save(handle, vector, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.debug("could not write feature cache file %s: %s", path, exc)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+# --- feature code digest ---------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """SHA-256 over the source of every package module that loading and measuring a page imports."""
+    h = hashlib.sha256()
+    for name, path in sorted(feature_modules().items()):
+        h.update(f"{name}\n".encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def feature_modules() -> dict[str, Path]:
+    """Package modules reachable by imports from the loader and the signal registry: name -> file."""
+    package = __name__.rpartition(".")[0]
+    todo = [f"{package}.{root}" for root in _FEATURE_ROOTS]
+    found: dict[str, Path] = {}
+    while todo:
+        name = todo.pop()
+        spec = importlib.util.find_spec(name)
+        if name in found or spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+            continue
+        found[name] = Path(spec.origin)
+        todo += [m for m in _imports(found[name], name, spec.submodule_search_locations is not None) if m.startswith(package + ".")]
+    return found
+
+
+def _imports(path: Path, module: str, is_package: bool) -> list[str]:
+    """Absolute names of the modules (and possible submodules) that a source file imports."""
+    base = module if is_package else module.rpartition(".")[0]
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_bytes(), str(path))):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            target = importlib.util.resolve_name("." * node.level + (node.module or ""), base) if node.level else node.module or ""
+            names.append(target)
+            names += [f"{target}.{alias.name}" for alias in node.names]
+    return [n for n in names if _is_module(n)]
+
+
+def _is_module(name: str) -> bool:
+    """True when ``name`` is an importable module (``from x import f`` also yields ``x.f``)."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False

@@ -1,0 +1,1 @@
+"""Adapters that plug newsqual into other tools (Scrapy)."""

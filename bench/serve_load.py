@@ -28,9 +28,6 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from classifier.scorer import Scorer  # noqa: E402 - needs ROOT on sys.path when run as a script
 
 ORIGINAL = """<!doctype html><html><head><meta charset="utf-8">
 <title>Transit agency adds late buses on three routes | Metro Herald</title>
@@ -81,19 +78,19 @@ def free_port() -> int:
 @contextmanager
 def server(port: int, workers: int) -> Iterator[str]:
     """Run the service in a subprocess; yield its base URL once /health answers; always stop it."""
-    log = tempfile.TemporaryFile()
     code = f"from classifier.serve import run; run(host='127.0.0.1', port={port}, workers={workers})"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
     base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc, log)
-        yield base
-    finally:
-        stop(proc)
-        log.close()
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            wait_healthy(base, proc, log)
+            yield base
+        finally:
+            stop(proc)
 
 
 def wait_healthy(base: str, proc: subprocess.Popen[bytes], log: Any, timeout: float = 60.0) -> None:
@@ -152,6 +149,9 @@ async def drive(base: str, concurrency: int, max_requests: int, duration: float)
 
 def in_process_rate(seconds: float = 5.0, max_pages: int = 2000) -> float:
     """Pages/s scoring the same pages in this process, one thread."""
+    sys.path.insert(0, str(ROOT))  # run as a script, the package is not on the path
+    from classifier.scorer import Scorer
+
     scorer = Scorer.load()
     done = 0
     start = time.perf_counter()

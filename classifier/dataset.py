@@ -322,9 +322,11 @@ def _stem(name: str) -> str:
 
 
 def _group(domain: str | None, url: str | None, network: str | None, page_id: str) -> str:
-    """The grouped-fold key: the domain (or the URL's host), else the network, else the id."""
+    """The grouped-fold key: the site network (one template across domains), else the domain, else the id."""
+    if network:
+        return f"network:{network}"
     site = host_of(f"//{domain}") if domain else host_of(url)
-    return site or network or page_id
+    return site or page_id
 
 
 def _same_keys(page: LabelledPage, sha256: str | None) -> list[tuple[str, str]]:

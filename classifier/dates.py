@@ -95,7 +95,7 @@ def meta_dates(meta: Mapping[str, str]) -> Iterator[DateClaim]:
     for name in PUBLISHED_META:
         value = meta.get(name)
         day = find_day(value) if value else None
-        if day:
+        if value and day:
             yield DateClaim(f"meta:{name}", day, f'<meta {name}="{value[:40]}">')
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from .errors import NewsqualError
 from .options import ScoreOptions
 from .output import to_json_line
 from .scorer import Result, Scorer
@@ -108,13 +109,24 @@ def score_shard(shard: str, out_dir: str, model: str | None, threshold: float | 
     if out.exists():
         log.info("%s: output %s exists, skipping", shard, out)
         return ShardReport(shard, _count_lines(out), 0, str(out), 0.0, SKIPPED)
-    scorer = worker_scorer(model, threshold)
     counts = WarcCounts()
+    try:
+        results = _score_pages(Path(shard), worker_scorer(model, threshold), counts)
+        pages, errors = _write_atomically(out, results)
+    except NewsqualError as exc:  # an unreadable shard or model: reported without a worker traceback
+        log.warning("%s: failed: %s", shard, exc)
+        return ShardReport(shard, 0, 0, None, _since(start), FAILED, f"{type(exc).__name__}: {exc}")
+    log.info("%s: %d pages (%d errors) in %.1f s", shard, pages, errors + counts.errors, _since(start))
+    return ShardReport(shard, pages, errors + counts.errors, str(out), _since(start))
+
+
+def _write_atomically(out: Path, results: Iterator[Result]) -> tuple[int, int]:
+    """Write results as JSON lines to a temporary file renamed to ``out``; (pages, error results)."""
     pages = errors = 0
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with tmp.open("wb") as fh:
-            for result in _score_pages(Path(shard), scorer, counts):
+            for result in results:
                 fh.write(to_json_line(result.to_dict()))
                 pages += 1
                 errors += not result.ok
@@ -124,9 +136,12 @@ def score_shard(shard: str, out_dir: str, model: str | None, threshold: float | 
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
-    seconds = time.perf_counter() - start
-    log.info("%s: %d pages (%d errors) in %.1f s", shard, pages, errors + counts.errors, seconds)
-    return ShardReport(shard, pages, errors + counts.errors, str(out), round(seconds, 3))
+    return pages, errors
+
+
+def _since(start: float) -> float:
+    """Seconds since ``start``, rounded to milliseconds."""
+    return round(time.perf_counter() - start, 3)
 
 
 def _score_pages(shard: Path, scorer: Scorer, counts: WarcCounts) -> Iterator[Result]:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from .page import Block, LinkList
+from .tokens import words
 
 #: Headings that introduce lists of other stories, in the languages of the corpus and beyond.
 LIST_HEADING = re.compile(
@@ -19,8 +20,8 @@ LIST_HEADING = re.compile(
 )
 
 _SENTENCE_END = re.compile(r"[.!?。！？…][\"”»')]?\s*$")
-_LIST_BULLET = re.compile(r"^[-*•·▪►>\d.)\s]{1,4}(?=\w)")
-_WORD = re.compile(r"\w+", re.U)
+#: A list bullet: a symbol, or a number with "." or ")" ("1. Title"); not a headline's own number.
+_LIST_BULLET = re.compile(r"^\s*(?:[-*•·▪►>]+\s*|\d{1,3}[.)]\s+)")
 
 #: A body block is prose: enough words, few of them in links.
 BODY_MIN_WORDS = 12
@@ -31,27 +32,9 @@ ITEM_MAX_WORDS = 22
 LIST_MIN_ITEMS = 3
 
 
-def words(text: str) -> list[str]:
-    """Word tokens of ``text`` (CJK runs count as one token per two characters)."""
-    tokens = _WORD.findall(text)
-    out: list[str] = []
-    for tok in tokens:
-        if len(tok) > 6 and not tok.isascii() and _is_cjk(tok):
-            out.extend(tok[i : i + 2] for i in range(0, len(tok), 2))
-        else:
-            out.append(tok)
-    return out
-
-
-def _is_cjk(token: str) -> bool:
-    """True when the token is mostly Chinese, Japanese or Korean script."""
-    cjk = sum(1 for ch in token if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
-    return cjk * 2 > len(token)
-
-
 def is_prose(block: Block) -> bool:
     """True for a paragraph-like block: many words and few links."""
-    return block.link_density <= BODY_MAX_LINK_DENSITY and len(words(block.text)) >= BODY_MIN_WORDS
+    return block.link_density <= BODY_MAX_LINK_DENSITY and block.n_words >= BODY_MIN_WORDS
 
 
 def body_blocks(blocks: Sequence[Block], lists: Sequence[LinkList] = ()) -> tuple[str, ...]:
@@ -68,7 +51,7 @@ def body_blocks(blocks: Sequence[Block], lists: Sequence[LinkList] = ()) -> tupl
 
 def is_list_item(block: Block, text_page: bool) -> bool:
     """True for a headline-like link (HTML) or line (text)."""
-    n = len(words(block.text))
+    n = block.n_words
     if not ITEM_MIN_WORDS <= n <= ITEM_MAX_WORDS or len(block.text) > 200:
         return False
     if text_page:

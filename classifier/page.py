@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import urlsplit
 
+from .tokens import words
+
 Kind = Literal["html", "text"]
 
 
@@ -18,6 +20,12 @@ class Block:
     text: str
     link_chars: int = 0
     tag: str = "line"
+    n_words: int = -1  # filled in from the text when not given
+
+    def __post_init__(self) -> None:
+        """Count the words once, since layout rules ask for them repeatedly."""
+        if self.n_words < 0:
+            object.__setattr__(self, "n_words", len(words(self.text)))
 
     @property
     def link_density(self) -> float:
@@ -70,21 +78,19 @@ class Page:
     dates: tuple[DateClaim, ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
     truncated: bool = False
+    # Derived once at construction, since many signals read them:
+    domain: str | None = field(init=False)
+    body_text: str = field(init=False)  # the article body, one paragraph a line
+    visible_text: str = field(init=False)  # all visible text, one block a line
+    body_words: tuple[str, ...] = field(init=False)  # word tokens of the body
 
-    @property
-    def domain(self) -> str | None:
-        """Host of the URL without ``www.``, or None."""
-        return host_of(self.url)
-
-    @property
-    def body_text(self) -> str:
-        """The article body as one string (paragraph-like blocks)."""
-        return "\n".join(self.body)
-
-    @property
-    def visible_text(self) -> str:
-        """All visible text, one block a line."""
-        return "\n".join(b.text for b in self.blocks)
+    def __post_init__(self) -> None:
+        """Fill in the derived fields."""
+        body_text = "\n".join(self.body)
+        object.__setattr__(self, "domain", host_of(self.url))
+        object.__setattr__(self, "body_text", body_text)
+        object.__setattr__(self, "visible_text", "\n".join(b.text for b in self.blocks))
+        object.__setattr__(self, "body_words", tuple(words(body_text)))
 
 
 _HOST_PORT = re.compile(r":\d+$")

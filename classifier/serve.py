@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from . import settings
+from .loader import InputKind
 from .options import ScoreOptions
 from .scorer import Result, Scorer
 
@@ -44,7 +45,7 @@ ENV_MODEL = "NEWSQUAL_MODEL"
 ENV_THRESHOLD = "NEWSQUAL_THRESHOLD"
 
 NO_FETCH = "this service does not fetch URLs; send the page's html or text"
-RAW_KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
+RAW_KINDS: dict[str, InputKind] = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 
 
 class BodyTooLarge(Exception):
@@ -90,7 +91,7 @@ async def score_request(request: Request, scorer: Scorer, max_body: int) -> Resp
         url = request.query_params.get("url")
         headers = {"content-type": request.headers.get("content-type", "")}
         result = await run_in_threadpool(
-            scorer.score_bytes, body, url or "<request>", url, headers, RAW_KINDS[content_type]  # type: ignore[arg-type]
+            scorer.score_bytes, body, url or "<request>", url, headers, RAW_KINDS[content_type]
         )
     if isinstance(result, Response):
         return result
@@ -114,7 +115,7 @@ async def score_json(body: bytes, scorer: Scorer) -> Result | Response:
     """Score a JSON request ``{"html"|"text": ..., "url": ...}``, or the 400 response saying what is wrong."""
     try:
         data = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         return error(400, f"invalid JSON: {exc}")
     if not isinstance(data, dict):
         return error(400, "the JSON body must be an object with an 'html' or 'text' field")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .layout import words
+from .tokens import words
 
 #: The most frequent function words of the corpus's main languages (Gopher-style stop words).
 STOP_WORDS = frozenset(

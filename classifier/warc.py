@@ -228,7 +228,7 @@ def _warcio_records(path: Path) -> Iterator[_Record]:
             yield _Record(
                 offset=records.offset, is_response=True, url=rec.rec_headers.get_header("WARC-Target-URI") or "",
                 status=int(status) if status and status.isdigit() else None,
-                headers=_header_dict(rec.http_headers.headers), length=rec.length or 0,
+                headers=_header_dict(rec.http_headers.headers), length=getattr(rec.raw_stream, "limit", 0),
                 read=rec.content_stream().read,
             )
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 
 
 class SiteSpider(scrapy.Spider):
@@ -29,12 +29,14 @@ class SiteSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.start_urls = [index_url]
 
-    def parse(self, response: Response) -> Iterator[scrapy.Request]:
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[scrapy.Request]:
         """Follow every article link on the index page."""
+        assert isinstance(response, TextResponse)
         yield from response.follow_all(css="a.article", callback=self.parse_article)
 
     def parse_article(self, response: Response) -> Iterator[dict[str, str]]:
         """One item per article page."""
+        assert isinstance(response, TextResponse)
         yield {"url": response.url, "html": response.text}
 
 

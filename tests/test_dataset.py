@@ -129,14 +129,14 @@ def test_url_fetch_failure_is_a_newsqual_error(tmp_path: Path, monkeypatch: pyte
 @pytest.mark.parametrize(
     ("extra", "group"),
     [
-        ({"domain": "www.News.example", "url": "https://other.example/a", "network": "N"}, "news.example"),
-        ({"url": "https://www.host.example:8080/a", "network": "N"}, "host.example"),
-        ({"network": "Fake Local Network"}, "Fake Local Network"),
+        ({"domain": "www.News.example", "url": "https://other.example/a"}, "news.example"),
+        ({"url": "https://www.host.example:8080/a"}, "host.example"),
+        ({"domain": "a.example", "network": "Fake Local Network"}, "network:Fake Local Network"),
         ({"domain": None, "network": None}, "g"),
     ],
-    ids=["domain", "url-host", "network", "id"],
+    ids=["domain", "url-host", "network-first", "id"],
 )
-def test_group_is_domain_else_network_else_id(tmp_path: Path, extra: dict[str, Any], group: str) -> None:
+def test_group_is_network_else_domain_else_id(tmp_path: Path, extra: dict[str, Any], group: str) -> None:
     row = {"id": "g", "label": "low_quality", "html": article(42), **extra}
     assert by_id(load_labelled([write_manifest(tmp_path, [*rows(), row])]))["g"].group == group
 
@@ -336,13 +336,16 @@ def test_corpus_manifest_loads_cleanly(corpus_dir: Path) -> None:
     assert len({p.id for p in data.pages}) == 856
 
 
-def test_corpus_groups_follow_domain_network_id(corpus_dir: Path) -> None:
+def test_corpus_groups_follow_network_domain_id(corpus_dir: Path) -> None:
     rows_by_id = {r["id"]: r for r in map(json.loads, (corpus_dir / "manifest.jsonl").read_text(encoding="utf-8").splitlines())}
     pages = by_id(load_labelled([corpus_dir / "manifest.jsonl"]))
-    no_domain = [pid for pid, r in rows_by_id.items() if not r.get("domain")]
-    for pid in no_domain:
-        assert pages[pid].group == (rows_by_id[pid].get("network") or pid)
-    low_no_domain = [pid for pid in no_domain if rows_by_id[pid]["label"] == "low_quality"]
-    assert low_no_domain and all(pages[pid].group == rows_by_id[pid]["network"] for pid in low_no_domain)
-    with_domain = [pid for pid in rows_by_id if rows_by_id[pid].get("domain")]
-    assert all(pages[pid].group == rows_by_id[pid]["domain"].removeprefix("www.") for pid in with_domain)
+    for pid, r in rows_by_id.items():
+        if r.get("network"):
+            expected = "network:" + r["network"]
+        elif r.get("domain"):
+            expected = r["domain"].removeprefix("www.")
+        else:
+            expected = pid
+        assert pages[pid].group == expected
+    networks = {pages[pid].group for pid, r in rows_by_id.items() if r.get("network") == "Path Publishing Group"}
+    assert len(networks) == 1, "one template network must stay in one fold"

@@ -97,6 +97,19 @@ def test_html_list_without_heading_is_still_a_list() -> None:
     assert len(lst.items) == 3
 
 
+def test_text_list_needs_a_heading_and_loses_only_its_bullets() -> None:
+    """Text pages: a headline run under a named heading is a list; bullets go, headline numbers stay."""
+    lines = ["- 'Quoted words' open this headline", "2025 harbour budget passes council vote",
+             "1. Numbered story about the old pier", "\u2022 Bulleted story about the lighthouse"]
+    page = load_page("Ferry terminal\n" + PROSE + "\nRelated\n" + "\n".join(lines) + "\n")
+    [lst] = page.link_lists
+    assert lst.heading == "Related"
+    assert lst.items == ("'Quoted words' open this headline", "2025 harbour budget passes council vote",
+                         "Numbered story about the old pier", "Bulleted story about the lighthouse")
+    unnamed = load_page("Ferry terminal\n" + PROSE + "\n" + "\n".join(lines) + "\n")
+    assert unnamed.link_lists == ()
+
+
 def test_deep_nesting_keeps_text() -> None:
     """A thousand unclosed or nested elements do not lose the text after them."""
     page = load_page(html("<div>" * 1000 + f"<p>{PROSE}</p>" + "</div>" * 1000 + f"<p>{PROSE2}</p>"))
@@ -145,15 +158,16 @@ def test_jsonld_object_list_and_graph() -> None:
 
 
 def test_broken_jsonld_is_skipped_and_others_kept() -> None:
-    """A script with invalid JSON yields nothing; valid scripts around it still count."""
+    """A script with invalid JSON yields nothing; valid ones (trailing ";", type parameters) still count."""
     head = (
         '<script type="application/ld+json">{"@type": "NewsArticle", "headline": </script>'
         '<script type="application/ld+json">not json at all</script>'
         '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2021-01-02"};</script>'
         '<script type="application/ld+json"></script>'
+        '<script type=" Application/LD+JSON; charset=utf-8 ">{"@type": "Person", "name": "Ana Silva"}</script>'
     )
     page = load_page(html(f"<p>{PROSE}</p>", head=head))
-    assert [obj["@type"] for obj in page.jsonld] == ["NewsArticle"]
+    assert [obj["@type"] for obj in page.jsonld] == ["NewsArticle", "Person"]
     assert claims(page)["jsonld:datePublished"] == "2021-01-02"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -24,6 +26,7 @@ from scrapy.utils.test import get_crawler
 from classifier.integrations.scrapy import NewsqualPipeline, drop_message
 from classifier.options import ScoreOptions
 from classifier.scorer import Scorer
+from classifier.settings import DEFAULT_MODEL
 
 ROOT = Path(__file__).resolve().parent.parent
 HELPER = Path(__file__).resolve().parent / "scrapy_crawl_helper.py"
@@ -165,9 +168,19 @@ def site() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def scores(site: str) -> dict[str, float]:
+def model(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A private copy of the bundled model, so the crawls and the in-process scores use the same one."""
+    folder = tmp_path_factory.mktemp("model")
+    for path in (DEFAULT_MODEL, DEFAULT_MODEL.with_name(DEFAULT_MODEL.name + ".sha256")):
+        shutil.copy(path, folder / path.name)
+    Scorer.load(folder / DEFAULT_MODEL.name)  # fail here if the copy caught a bundle mid-rewrite
+    return str(folder / DEFAULT_MODEL.name)
+
+
+@pytest.fixture(scope="module")
+def scores(site: str, model: str) -> dict[str, float]:
     """In-process scores of every article at the URL the crawl will see."""
-    scorer = Scorer.load()
+    scorer = Scorer.load(model)
     out = {}
     for path, html in ARTICLES.items():
         result = scorer.score_html(html, url=site + path)
@@ -190,9 +203,9 @@ def crawl(site: str, tmp_path: Path, settings: dict[str, Any]) -> tuple[list[dic
 
 
 @pytest.mark.timeout(90)
-def test_crawl_annotates_every_article(site: str, scores: dict[str, float], tmp_path: Path) -> None:
+def test_crawl_annotates_every_article(site: str, model: str, scores: dict[str, float], tmp_path: Path) -> None:
     """Without dropping, all four articles reach the feed with score, label and reasons."""
-    items, stats = crawl(site, tmp_path, {})
+    items, stats = crawl(site, tmp_path, {"NEWSQUAL_MODEL": model})
     assert sorted(item["url"] for item in items) == sorted(scores)
     for item in items:
         assert isinstance(item["newsqual_score"], float)
@@ -210,13 +223,13 @@ def test_crawl_annotates_every_article(site: str, scores: dict[str, float], tmp_
 
 
 @pytest.mark.timeout(90)
-def test_crawl_drops_scraper_pages(site: str, scores: dict[str, float], tmp_path: Path) -> None:
+def test_crawl_drops_scraper_pages(site: str, model: str, scores: dict[str, float], tmp_path: Path) -> None:
     """With NEWSQUAL_DROP and a threshold between the groups, only the originals are kept."""
     worst_original = max(scores[site + p] for p in ORIGINALS)
     best_scraper = min(scores[site + p] for p in SCRAPERS)
     assert best_scraper > worst_original, "scraper pages should score above the originals"
     threshold = (worst_original + best_scraper) / 2
-    items, stats = crawl(site, tmp_path, {"NEWSQUAL_DROP": True, "NEWSQUAL_THRESHOLD": threshold})
+    items, stats = crawl(site, tmp_path, {"NEWSQUAL_DROP": True, "NEWSQUAL_THRESHOLD": threshold, "NEWSQUAL_MODEL": model})
     assert sorted(item["url"] for item in items) == sorted(site + p for p in ORIGINALS)
     assert all(item["newsqual_label"] == "original" for item in items)
     assert stats["item_dropped_count"] == len(SCRAPERS)
@@ -257,7 +270,7 @@ def test_drop_reason_names_score_and_top_signal() -> None:
     with pytest.raises(DropItem) as excinfo:
         pipeline.process_item({"url": "http://127.0.0.1" + path, "html": html}, None)
     message = str(excinfo.value)
-    assert message.startswith("newsqual: low quality (score 0.")
+    assert re.match(r"newsqual: low quality \(score [01]\.\d\d\): \w+", message), message
     result = scorer.score_html(html, url="http://127.0.0.1" + path)
     assert message == drop_message(result)
     assert result.reasons[0].signal in message

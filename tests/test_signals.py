@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from classifier import signals as signals_module
-from classifier.loader import load_page
+from classifier.loader import InputKind, load_page
 from classifier.page import Page
 from classifier.signals import SIGNALS, Measure, Signal, measure_all, signal_versions
 
@@ -93,7 +93,7 @@ class Case:
     evidence: tuple[str, ...] = ()
     url: str | None = URL
     headers: Mapping[str, str] = field(default_factory=dict)
-    kind: str = "html"
+    kind: InputKind = "html"
 
     @property
     def fires(self) -> bool:
@@ -102,7 +102,7 @@ class Case:
 
     def page(self) -> Page:
         """The parsed page."""
-        return load_page(self.source, url=self.url, headers=self.headers, kind=self.kind)  # type: ignore[arg-type]
+        return load_page(self.source, url=self.url, headers=self.headers, kind=self.kind)
 
 
 POS = math.inf  # upper bound for "any positive value"

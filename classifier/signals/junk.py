@@ -43,15 +43,30 @@ SPUN = re.compile(
 ADVERT_LINE = re.compile(r"^(advertisement|advertising|sponsored|anzeige|publicidad|publicité|werbung|ad)$", re.I)
 
 
+#: Cheap substrings one of which every match of a pattern contains (skips the regex on clean pages).
+HINTS = {
+    TEMPLATE: ("[", "{{", "lorem", "${", "%%"),
+    CHATBOT: ("as an ai", "browse", "access the internet", "please provide", "certainly!", "sure!", "hope this",
+              "cutoff", "regenerate", "rewritten", "delve"),
+    SPUN: ("synthetic", "profound", "imaginative", "giant info", "the us of", "boris", "illness", "well being", " fb",
+           "on-line", "officers mentioned", "stated in a press", "mentioned in an", "in line with"),
+}
+
+
 def _count(pattern: re.Pattern[str], text: str) -> Measure:
     """How often ``pattern`` occurs in ``text``, with the first match as evidence."""
+    hints = HINTS.get(pattern)
+    if hints is not None:
+        lower = text.lower()
+        if not any(h in lower for h in hints):
+            return Measure(0.0)
     matches = [m.group(0) for m in pattern.finditer(text)]
     return Measure(float(len(matches)), matches[0].strip()[:80] if matches else "")
 
 
 def reaction_counter(page: Page) -> Measure:
     """Reaction or vote counters on short lines, such as "veryGood! (6745)"."""
-    short = "\n".join(b.text for b in page.blocks if len(b.text) <= 40)
+    short = "\n".join(b.text for b in page.blocks if len(b.text) <= 40 and ("(" in b.text or "（" in b.text))
     return _count(COUNTER, short)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 import zlib
 
-from ..layout import is_prose, words
+from ..layout import is_prose
+from ..tokens import words
 from ..page import Page
 from ..textstats import STOP_WORDS
 from .base import Measure
@@ -16,13 +17,13 @@ COMPRESS_SAMPLE = 20_000
 
 def word_count(page: Page) -> Measure:
     """log10(1 + words in the article body)."""
-    n = len(words(page.body_text))
+    n = len(page.body_words)
     return Measure(math.log10(1 + n), f"{n} body words")
 
 
 def mean_word_length(page: Page) -> Measure:
     """Mean length of body words in characters (capped at 15)."""
-    toks = words(page.body_text)
+    toks = page.body_words
     if not toks:
         return Measure(0.0)
     mean = min(15.0, sum(map(len, toks)) / len(toks))
@@ -31,7 +32,7 @@ def mean_word_length(page: Page) -> Measure:
 
 def stopword_share(page: Page) -> Measure:
     """Share of body words that are common function words (low for keyword stuffing)."""
-    toks = words(page.body_text)
+    toks = page.body_words
     if not toks:
         return Measure(0.0)
     stops = sum(1 for t in toks if t.lower() in STOP_WORDS)

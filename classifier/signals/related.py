@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+import threading
+
 from ..page import Page
 from ..textstats import content_terms, topic_terms
 from .base import Measure
 
 
+_last = threading.local()  # one-page memo: two signals need the same off-topic items
+
+
 def _offtopic_items(page: Page) -> tuple[list[str], int]:
     """List items sharing no topic term with the article, and the number of items checked."""
+    if getattr(_last, "page", None) is not page:
+        _last.value = _find_offtopic(page)
+        _last.page = page
+    result: tuple[list[str], int] = _last.value
+    return result
+
+
+def _find_offtopic(page: Page) -> tuple[list[str], int]:
+    """Compute :func:`_offtopic_items` for one page."""
+    if not page.link_lists:
+        return [], 0
     body_terms = topic_terms(page.title, page.body_text)
     if not body_terms:
         return [], 0

@@ -1,0 +1,76 @@
+"""End to end: `newsqual train` then `newsqual evaluate` on small pages written for the test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import app
+from classifier.training import TrainData, _folds
+
+from .pages import original_page, scraper_page
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def labelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder laid out as original/ and low_quality/ with pages written by the tests."""
+    root = tmp_path_factory.mktemp("labelled")
+    (root / "original").mkdir()
+    (root / "low_quality").mkdir()
+    for i in range(24):
+        (root / "original" / f"o{i}.html").write_text(original_page(i, seed=1))
+    for i in range(12):
+        (root / "low_quality" / f"s{i}.html").write_text(scraper_page(i, seed=1))
+    return root
+
+
+@pytest.fixture(scope="module")
+def trained(labelled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("model") / "small.joblib"
+    result = CliRunner().invoke(app, ["train", str(labelled), "--out", str(out), "--synthetic", "0", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_train_writes_bundle_and_card(trained: Path) -> None:
+    assert trained.is_file() and trained.with_name("small.joblib.sha256").is_file()
+    card = json.loads((trained.parent / "model_card.json").read_text())
+    assert card["data"]["by_label"] == {"original": 24, "low_quality": 12}
+    assert (trained.parent / "MODEL.md").read_text().startswith("# Model card")
+
+
+def test_evaluate_reports_and_plots(trained: Path, labelled: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["evaluate", str(labelled), "--model", str(trained), "--report-dir", str(tmp_path), "--json", "--n-boot", "50"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["roc_auc"]["value"] > 0.9
+    assert set(report["confusion"]) == {"tp", "fp", "tn", "fn"}
+    for name in ("roc", "pr", "reliability", "histogram"):
+        png = next(tmp_path.glob(f"*{name}*.png"))
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<img" in (tmp_path / "report.html").read_text()
+
+
+def test_train_reports_every_data_problem(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.jsonl"
+    manifest.write_text('{"id": "a", "file": "missing.html", "label": "original"}\nnot json\n{"id": "b", "text": "x", "label": "spam"}\n')
+    result = CliRunner().invoke(app, ["train", str(manifest), "--out", str(tmp_path / "x.joblib")])
+    assert result.exit_code == 2
+    assert "m.jsonl:1" in result.output and "m.jsonl:2" in result.output and "m.jsonl:3" in result.output
+
+
+def test_grouped_folds_keep_sites_apart() -> None:
+    rng = np.random.default_rng(0)
+    groups = np.array([f"site{i % 40}" for i in range(400)])
+    y = np.array([1 if int(g[4:]) % 5 == 0 else 0 for g in groups])
+    data = TrainData(rng.normal(size=(400, 3)), y, groups, np.zeros(400, bool))
+    for train, test in _folds(data, 5, seed=0):
+        assert not set(groups[train]) & set(groups[test])

@@ -24,13 +24,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
-from warcio.warcwriter import WARCWriter  # noqa: E402
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
-from classifier.distributed import score_shards  # noqa: E402
-from classifier.output import JsonlSink  # noqa: E402
-from classifier.scorer import Scorer  # noqa: E402
-from classifier.warc import iter_warc  # noqa: E402
+from classifier.distributed import score_shards
+from classifier.output import JsonlSink
+from classifier.scorer import Scorer
+from classifier.warc import iter_warc
 
 TOPICS = ("council budget", "river flooding", "school strike", "hospital waiting lists", "rail timetable")
 SPAM = ("You won't believe", "Click here to read more", "Sponsored", "Related: 10 stars who", "Share this")
@@ -97,42 +97,47 @@ def bare_warcio(path: Path) -> int:
 
 def bench_readers(path: Path, repeat: int) -> None:
     """Print records/s of both readers, through iter_warc and bare."""
-    rates = {}
-    for reader in ("fastwarc", "warcio"):
-        rates[reader] = best_rate(lambda r=reader: sum(1 for _ in iter_warc(path, reader=r)), repeat)  # type: ignore[misc]
+    rates = {
+        "fastwarc": best_rate(lambda: sum(1 for _ in iter_warc(path, reader="fastwarc")), repeat),
+        "warcio": best_rate(lambda: sum(1 for _ in iter_warc(path, reader="warcio")), repeat),
+    }
     bare = {"fastwarc": best_rate(lambda: bare_fastwarc(path), repeat),
             "warcio": best_rate(lambda: bare_warcio(path), repeat)}
-    for reader in rates:
-        print(f"  {reader:9s} iter_warc {rates[reader]:9.0f} pages/s   bare loop {bare[reader]:9.0f} records/s")
+    for reader, rate in rates.items():
+        print(f"  {reader:9s} iter_warc {rate:9.0f} HTML records/s   bare loop {bare[reader]:9.0f} response records/s")
     print(f"  fastwarc / warcio: {rates['fastwarc'] / rates['warcio']:.1f}x through iter_warc, "
           f"{bare['fastwarc'] / bare['warcio']:.1f}x bare")
 
 
 def score_single(shards: list[Path], scorer: Scorer) -> int:
     """Score every page of the shards in this process."""
-    return sum(1 for s in shards for p in iter_warc(s) if scorer.score_bytes(p.data, p.source, p.url, p.headers))
+    results = [scorer.score_bytes(p.data, p.source, p.url, p.headers) for s in shards for p in iter_warc(s)]
+    return len(results)
 
 
 def bench_scoring(shards: list[Path], tmp: Path, pages: int, repeat: int) -> None:
-    """Print scored pages/s in one process and on 2 Dask workers, and the scaling ratio."""
+    """Print scored pages/s in one process and on 2 Dask workers (runs interleaved), and the ratio."""
     from distributed import Client, LocalCluster
 
     scorer = Scorer.load()
-    single = best_rate(lambda: score_single(shards, scorer), repeat)
-    print(f"  1 process              {single:8.0f} pages/s (model loaded beforehand)")
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True) as cluster, Client(cluster) as client:
+    single: list[float] = []
+    dask: list[float] = []
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
         client.wait_for_workers(2)
-        runs = []
-        for run in range(repeat + 1):  # the first run loads the model in each worker
+        for run in range(repeat + 1):  # run 0 loads the model in each worker ("cold")
             start = time.perf_counter()
             reports = score_shards(shards, tmp / f"out{run}", scheduler=client)
-            runs.append(pages / (time.perf_counter() - start))
+            dask.append(pages / (time.perf_counter() - start))
             assert sum(r.pages for r in reports) == pages, reports
-    warm = max(runs[1:]) if len(runs) > 1 else runs[0]
-    print(f"  2 Dask workers, cold   {runs[0]:8.0f} pages/s (includes loading the model in each worker)")
-    print(f"  2 Dask workers, warm   {warm:8.0f} pages/s")
-    print(f"  scaling 2 workers / 1 process: {warm / single:.2f}x warm, {runs[0] / single:.2f}x cold "
-          f"(CPUs here: {os.cpu_count()})")
+            if run:
+                single.append(best_rate(lambda: score_single(shards, scorer), 1))
+    print(f"  1 process              {max(single):8.0f} pages/s (model loaded beforehand)")
+    print(f"  2 Dask workers, cold   {dask[0]:8.0f} pages/s (includes loading the model in each worker)")
+    print(f"  2 Dask workers, warm   {max(dask[1:]):8.0f} pages/s")
+    print(f"  scaling 2 workers / 1 process: {max(dask[1:]) / max(single):.2f}x warm, "
+          f"{dask[0] / max(single):.2f}x cold (CPUs here: {os.cpu_count()}, load average now "
+          f"{os.getloadavg()[0]:.1f})")
 
 
 def bench_fsync(tmp: Path, lines: int = 500) -> None:
@@ -175,7 +180,7 @@ def main(argv: list[str] | None = None) -> None:
             shards.append(tmp / f"shard-{k:03d}.warc.gz")
             write_warc(shards[-1], list(_share(args.pages, args.shards, k)))
         print(f"WARC: {args.pages} pages, {2 * args.pages + 1} records, {whole.stat().st_size / 1e6:.1f} MB gzipped")
-        print("Reading (best of %d):" % args.repeat)
+        print(f"Reading (best of {args.repeat}):")
         bench_readers(whole, args.repeat)
         print(f"Scoring ({args.shards} shards):")
         bench_scoring(shards, tmp, args.pages, args.repeat)

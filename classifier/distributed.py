@@ -205,7 +205,8 @@ def _client(scheduler: str | Any | None) -> Iterator[Any]:
         with Client(scheduler) as client:
             yield client
     elif scheduler is None:
-        with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True) as cluster, \
+        with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,
+                          dashboard_address=":0") as cluster, \
                 Client(cluster) as client:
             log.info("started a local Dask cluster, dashboard at %s", client.dashboard_link)
             yield client

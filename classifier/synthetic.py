@@ -83,6 +83,8 @@ def make_scraper_page(
             paragraphs.insert(0, rng.choice(_CHATBOT))
         if "wire_uncredited" in added:
             paragraphs = [re.sub(r"Associated Press|Reuters|AFP", "", p) for p in paragraphs]
+        if "mojibake" in added:
+            paragraphs = [_mis_decode(p) for p in paragraphs]
         if "repeat" in added:
             paragraphs = paragraphs + paragraphs
     anchor = _replace_body(root, paragraphs, rng, with_ads="adverts" in added)
@@ -121,14 +123,20 @@ def _set_canonical(root: etree._Element, url: str, rng: random.Random) -> None:
 def _pick_markers(rng: random.Random) -> list[str]:
     """A random subset of markers; about a fifth of pages get none or one."""
     pool = ["breadcrumb", "brand_suffix", "counter", "related", "related", "fake_date", "source_line",
-            "wire_uncredited", "generic_author", "chatbot", "adverts", "repeat", "drop_schema"]
-    weights = [0.3, 0.35, 0.3, 0.5, 0.3, 0.4, 0.35, 0.3, 0.25, 0.05, 0.2, 0.05, 0.4]
+            "wire_uncredited", "generic_author", "chatbot", "adverts", "repeat", "drop_schema", "mojibake"]
+    weights = [0.3, 0.35, 0.3, 0.5, 0.3, 0.4, 0.35, 0.3, 0.25, 0.05, 0.2, 0.05, 0.4, 0.1]
     n = rng.choice((0, 1, 1, 2, 2, 3, 3, 4, 5, 6))
     chosen: list[str] = []
     for name, w in zip(pool, weights, strict=True):
         if len(chosen) < n and rng.random() < w:
             chosen.append(name)
     return list(dict.fromkeys(chosen))
+
+
+def _mis_decode(text: str) -> str:
+    """``text`` as a broken pipeline leaves it: UTF-8 bytes read as Windows-1252."""
+    typographic = text.replace("'", "\u2019").replace(' "', " \u201c").replace('" ', "\u201d ")
+    return _XML_UNSAFE.sub("", typographic.encode("utf-8").decode("cp1252", errors="replace"))
 
 
 def _headline(title: str) -> str:

@@ -79,10 +79,11 @@ def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(
     report = evaluate([i for i in items if i.source == "html"] + border_items, bundle.threshold, n_boot=config.n_boot)
     report_text = evaluate([i for i in items if i.source == "text"], bundle.threshold, n_boot=config.n_boot)
     card = _card(dataset.pages, generated, views, cv, report, report_text, adversarial, bundle.metrics, config)
-    card["cv_fold_fpr"] = _fold_fpr(items, cv)
+    card["cv_folds"] = fold_metrics(items, cv)
     bundle.metrics.update({"cv": report, "adversarial_auc": adversarial})
     save_bundle(bundle, out)
     write_card(card, report, out)
+    _cv_plots([i for i in items if i.source == "html"] + border_items, report, out.parent / "plots")
     return TrainOutcome(out, card, items + border_items)
 
 
@@ -228,15 +229,28 @@ def _score_border(border: list[LabelledPage], bundle: Any, config: TrainConfig, 
     ]
 
 
-def _fold_fpr(items: list[ScoredItem], cv: Any) -> list[float]:
-    """False-positive rate on real HTML originals in each outer fold, at that fold's own threshold."""
+def fold_metrics(items: list[ScoredItem], cv: Any) -> dict[str, Any]:
+    """ROC-AUC, recall and FPR of each outer fold on real HTML pages (each at its own threshold), with mean and spread."""
     flagged = cv.flagged()
-    out = []
-    for k in range(len(cv.fold_thresholds)):
-        mask = [(cv.fold[i] == k and it.source == "html" and it.label == "original") for i, it in enumerate(items)]
-        n = sum(mask)
-        out.append(round(sum(bool(f) for f, m in zip(flagged, mask, strict=True) if m) / n, 4) if n else 0.0)
-    return out
+    per_fold: list[dict[str, float | None]] = []
+    for k, threshold in enumerate(cv.fold_thresholds):
+        idx = [i for i, it in enumerate(items) if cv.fold[i] == k and it.source == "html" and not it.generated]
+        y = np.array([items[i].label == "low_quality" for i in idx])
+        s = np.array([items[i].score for i in idx])
+        f = flagged[idx]
+        per_fold.append({
+            "threshold": round(threshold, 4),
+            "roc_auc": round(float(roc_auc_score(y, s)), 4) if 0 < y.sum() < len(y) else None,
+            "recall": round(float(f[y].mean()), 4) if y.any() else None,
+            "fpr": round(float(f[~y].mean()), 4) if (~y).any() else None,
+        })
+    summary: dict[str, Any] = {"folds": per_fold}
+    for key in ("roc_auc", "recall", "fpr"):
+        vals = [v[key] for v in per_fold if v[key] is not None]
+        summary[key] = {"mean": round(float(np.mean(vals)), 4), "std": round(float(np.std(vals)), 4)} if vals else None
+    html_orig = [i for i, it in enumerate(items) if it.source == "html" and it.label == "original"]
+    summary["originals_flagged"] = round(float(flagged[html_orig].mean()), 4) if html_orig else None
+    return summary
 
 
 def _card(pages, generated, views, cv, report, report_text, adversarial, fit_metrics, config) -> dict[str, Any]:  # type: ignore[no-untyped-def]
@@ -263,6 +277,13 @@ def _card(pages, generated, views, cv, report, report_text, adversarial, fit_met
     }
 
 
+def _folds_line(folds: dict[str, Any]) -> str:
+    """One model-card line: per-fold figures as mean ± spread."""
+    parts = [f"{k} {v['mean']:.3f} ± {v['std']:.3f}" for k, v in folds.items() if isinstance(v, dict) and "mean" in v]
+    return (f"- Outer folds, each at its own threshold (mean ± std over folds): {', '.join(parts)}; "
+            f"real originals flagged overall: {folds.get('originals_flagged')}")
+
+
 def write_card(card: dict[str, Any], report: dict[str, Any], bundle_path: Path) -> None:
     """``MODEL.md`` and ``model_card.json`` beside the bundle."""
     from .report import render_text  # noqa: PLC0415
@@ -281,7 +302,7 @@ def write_card(card: dict[str, Any], report: dict[str, Any], bundle_path: Path) 
         f"- Sites/groups: {data['domains']}; pages that failed to read: {len(data['failed_pages'])}",
         f"- Languages: {data['by_language']}",
         f"- Threshold search: max FPR {card['config']['max_fpr']}; per-fold thresholds {card['cv_fold_thresholds']}",
-        f"- Per-fold FPR on originals (each at its own fold's threshold): {card.get('cv_fold_fpr')}",
+        _folds_line(card["cv_folds"]),
         f"- C grid {card['search']['C_grid']}; chosen per fold {card['search']['fold_C']}; final {card['search']['chosen_C']}",
         f"- Adversarial check (marker-free generated vs real originals, ROC-AUC; 0.5 = indistinguishable): {card['adversarial_auc']}",
         "",
@@ -292,3 +313,14 @@ def write_card(card: dict[str, Any], report: dict[str, Any], bundle_path: Path) 
         "```",
     ]
     (bundle_path.parent / "MODEL.md").write_text("\n".join(lines) + "\n")
+
+
+def _cv_plots(items: list[ScoredItem], report: dict[str, Any], out_dir: Path) -> None:
+    """ROC, PR, reliability and histogram plots of the cross-validated scores (needs matplotlib)."""
+    try:
+        from .report import write_plots  # noqa: PLC0415
+    except ImportError:
+        log.warning("matplotlib is not installed: no cross-validation plots written")
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_plots(items, report, out_dir)

@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 #: The documented search space: inverse regularisation strength of the logistic regression.
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0)
-#: Generated pages count half as much as real ones when fitting.
-GENERATED_WEIGHT = 0.5
+#: Generated pages count a fifth as much as real ones when fitting (measured: 0.2 keeps real-page AUC).
+GENERATED_WEIGHT = 0.2
 OUTER_FOLDS = 5
 INNER_FOLDS = 4
 

@@ -184,7 +184,7 @@ def test_sigkill_then_resume_scores_every_page_exactly_once(tmp_path: Path) -> N
     assert resumed.wait(timeout=60) == 0
 
     rows = lines(out)  # every line is valid JSON
-    sources = [r["source"] for r in rows]
+    sources = [str(r["source"]) for r in rows]
     assert sorted(sources) == sorted(str(p) for p in pages)  # each page exactly once
     assert sources[:written] == [str(p) for p in pages[:written]]  # the killed run's lines were kept
     assert all(r["error"] is None and r["label"] in {"original", "low_quality"} for r in rows)

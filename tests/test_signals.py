@@ -179,6 +179,20 @@ CASES: tuple[Case, ...] = (
     neg("junk_advert_lines", "word-in-sentence",
         html(ARTICLE + "<p>The council placed an advertisement for engineers to repair the bridge "
              "before the spring.</p>")),
+    pos("junk_mojibake", "utf8-read-as-cp1252",
+        html(ARTICLE + "<p>The mayor said the bridge isnâ€™t safe and the cafÃ© beside it will close until the "
+             "repair is done.</p>"), "2 mis-decoded characters", "â€™", lo=1.0, hi=20.0),
+    neg("junk_mojibake", "clean-accents",
+        html(ARTICLE + "<p>The mayor said the bridge isn’t safe and the café beside it will close until the "
+             "repair is done.</p>")),
+    pos("junk_clickbait_title", "you-wont-believe",
+        html(ARTICLE, title="You Won't Believe What the Council Did to the Old Bridge"), "You Won't Believe",
+        lo=1.0, hi=1.0),
+    neg("junk_clickbait_title", "plain-headline", html(ARTICLE)),
+    pos("junk_clickbait_lists", "bait-headlines",
+        html(ARTICLE + story_list(("You won't believe this bridge in Norway", "12 photos of the flooded harbour",
+                                   OFFTOPIC[2]))), "2/3", "You won't believe", lo=2 / 3, hi=2 / 3),
+    neg("junk_clickbait_lists", "plain-headlines", html(ARTICLE + story_list(ONTOPIC))),
     # dates
     pos("dates_claims_disagree", "meta-vs-jsonld",
         html(ARTICLE, head=meta("article:published_time", "2021-03-01T08:00:00Z")

@@ -39,7 +39,7 @@ def main() -> int:
     head = outcome.card["cv_real_html"]
     print(f"wrote {outcome.bundle_path} in {time.time() - start:.0f}s", file=sys.stderr)
     print({k: (head.get(k) or {}).get("value") for k in ("roc_auc", "pr_auc", "precision", "recall", "fpr")})
-    print("adversarial AUC:", outcome.card["adversarial_auc"], "fold FPR:", outcome.card["cv_fold_fpr"])
+    print("adversarial AUC:", outcome.card["adversarial_auc"], "folds:", {k: v for k, v in outcome.card["cv_folds"].items() if k != "folds"})
     return 0
 
 

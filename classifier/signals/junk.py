@@ -99,3 +99,41 @@ def advert_lines(page: Page) -> Measure:
     """Lines that only say "Advertisement", per ten body paragraphs (capped at 10)."""
     n = sum(1 for b in page.blocks if ADVERT_LINE.match(b.text))
     return Measure(min(10.0, 10 * n / max(len(page.body), 1)), f"{n} 'Advertisement' lines" if n else "")
+
+
+#: UTF-8 read as Windows-1252/Latin-1 ("isnâ€™t", "cafÃ©"), the mark of text copied through a broken pipeline.
+MOJIBAKE = re.compile(r"â€[™œ“”˜¦¢]|â€|Ã[©¨¤¶¼¡³±§ª­ºÂ]|Â[ ·»«©®°]|ï»¿")
+#: Headline formulas of click-bait and made-for-advertising pages.
+CLICKBAIT = re.compile(
+    r"you won'?t believe|what happen(s|ed) next|will (blow|rock) your (mind|world)|here'?s what|"
+    r"(this|these) (one|simple|weird) (trick|thing)|doctors (hate|say)|take your breath away|"
+    r"^\d{1,3} (things|ways|reasons|photos|pictures|facts|signs|secrets|tips|celebrities|times)\b|"
+    r"\(with pictures\)|^how to\b|shocking|jaw-?dropping|melt (your|hearts)|goes viral|is going to\b",
+    re.I,
+)
+
+
+def mojibake(page: Page) -> Measure:
+    """Mis-decoded characters ("â€™", "Ã©") per 1,000 body characters (capped at 20)."""
+    text = page.body_text
+    if not text:
+        return Measure(0.0)
+    found = MOJIBAKE.findall(text)
+    if not found:
+        return Measure(0.0)
+    return Measure(min(20.0, 1000 * len(found) / len(text)), f"{len(found)} mis-decoded characters, e.g. {found[0]!r}")
+
+
+def clickbait_title(page: Page) -> Measure:
+    """1 when the title follows a click-bait formula ("You Won't Believe…", "17 Things…")."""
+    m = CLICKBAIT.search(page.title.strip())
+    return Measure(1.0, page.title[:90]) if m else Measure(0.0)
+
+
+def clickbait_lists(page: Page) -> Measure:
+    """Share of listed headlines that follow click-bait formulas."""
+    items = [item for lst in page.link_lists for item in lst.items]
+    bait = [item for item in items if CLICKBAIT.search(item)]
+    if not items or not bait:
+        return Measure(0.0)
+    return Measure(len(bait) / len(items), f"{len(bait)}/{len(items)} listed headlines are click-bait, e.g. {bait[0][:60]!r}")

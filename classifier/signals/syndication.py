@@ -128,11 +128,17 @@ def author_generic(page: Page) -> Measure:
     return Measure(0.0)
 
 
+#: A visible byline: "By Jane Doe", "Von Max Muster", "Por Ana Ruiz", "Par Jean Dupont", "Author: …".
+BYLINE = re.compile(r"^(by|von|por|par|di|door|autor|author|written by)\s*:?\s+[A-ZÀ-Þ]", re.I)
+
+
 def author_missing(page: Page) -> Measure:
-    """An HTML page that declares no author in meta tags or JSON-LD (0 for text pages)."""
+    """An HTML page with no author in meta tags, JSON-LD or a visible byline (0 for text pages)."""
     if page.kind != "html" or any(_authors(page)):
         return Measure(0.0)
-    return Measure(1.0, "no author in meta tags or JSON-LD")
+    if any(len(b.text) < 120 and BYLINE.match(b.text) for b in page.blocks[:150]):
+        return Measure(0.0)
+    return Measure(1.0, "no author in meta tags, JSON-LD or a byline")
 
 
 def canonical_elsewhere(page: Page) -> Measure:

@@ -9,7 +9,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import lxml.etree as etree
-import lxml.html
 
 from . import dates, layout
 from .page import Block, Link, Page
@@ -77,13 +76,17 @@ def _document(source: str) -> etree._Element:
     # (about a microsecond) so threads never share one.
     # Parsing UTF-8 bytes is about 1.6x faster than parsing a str; the explicit encoding
     # overrides any <meta charset> left in the already decoded text.
-    parser = lxml.html.HTMLParser(recover=True, huge_tree=True, encoding="utf-8")
+    # A plain etree parser, not lxml.html's: its elements need no Python class lookup per node.
+    parser = etree.HTMLParser(recover=True, huge_tree=True, encoding="utf-8")
     try:
         data = _SURROGATE.sub("\ufffd", source).encode("utf-8") or b"<html></html>"
-        return lxml.html.document_fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
+        if root is None:
+            raise etree.ParserError("empty document")
+        return root
     except (etree.ParserError, ValueError) as exc:
         log.debug("unparseable HTML (%s); treating as empty", exc)
-        return lxml.html.document_fromstring("<html></html>")
+        return etree.fromstring(b"<html></html>", parser=etree.HTMLParser())
 
 
 class _Head:
@@ -103,7 +106,7 @@ class _Head:
         for el in root.iter("title", "meta", "link", "script"):
             tag = el.tag
             if tag == "title" and not head.title:
-                head.title = _clean(el.text_content())
+                head.title = _clean(_text_of(el))
             elif tag == "meta":
                 key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
                 content = el.get("content")
@@ -158,6 +161,9 @@ class _BlockBuilder:
 
     def flush(self, next_tag: str) -> None:
         """Close the current block (if it has text) and start one for ``next_tag``."""
+        if not self.pieces:
+            self.tag = next_tag
+            return
         text = _clean("".join(self.pieces))
         if text and len(self.blocks) < MAX_BLOCKS:
             self.blocks.append(Block(text, min(self.link_chars, len(text)), self.tag))
@@ -196,7 +202,7 @@ def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
         else:
             if tag == "a" and anchors and anchors[-1][0] is el:
                 anchors.pop()
-                text = _clean(el.text_content())
+                text = _clean(_text_of(el))
                 href = (el.get("href") or "").strip()
                 if text or href:
                     links.append(Link(text[:300], href[:1000], len(out.blocks)))
@@ -205,6 +211,11 @@ def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
             out.add(el.tail, bool(anchors))
     out.flush("body")
     return tuple(out.blocks), tuple(links)
+
+
+def _text_of(el: etree._Element) -> str:
+    """All text inside an element (what lxml.html's ``text_content`` gives)."""
+    return "".join(el.itertext())
 
 
 def _clean(text: str) -> str:

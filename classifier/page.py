@@ -25,7 +25,10 @@ class Block:
     def __post_init__(self) -> None:
         """Count the words once, since layout rules ask for them repeatedly."""
         if self.n_words < 0:
-            object.__setattr__(self, "n_words", len(words(self.text)))
+            n = len(self.text.split())
+            if n * 15 < len(self.text):  # long "words": unspaced script (CJK, Thai), so tokenize properly
+                n = len(words(self.text))
+            object.__setattr__(self, "n_words", n)
 
     @property
     def link_density(self) -> float:

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from dataclasses import asdict, replace
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
@@ -67,7 +69,7 @@ def _score_warc(scorer: Scorer, path: Path) -> Iterator[Result]:
     try:
         for page in iter_warc(path, counts, scorer.options.max_bytes):
             result = scorer.score_bytes(page.data, page.source, page.url, page.headers)
-            yield result if result.final_url else Result.failed(page.source, result.error or "", page.url)
+            yield replace(result, final_url=result.final_url or page.url)
     except NewsqualError as exc:
         yield Result.failed(str(path), str(exc))
     typer.echo(f"{path}: {counts}", err=True)
@@ -137,6 +139,9 @@ def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: boo
     try:
         with typer.progressbar(length=len(targets), label="scoring", file=sys.stderr) if show_bar else _NoBar() as bar:
             for target in targets:
+                if target in done:  # resumed: a page file already written (WARC records are checked below)
+                    bar.update(1)
+                    continue
                 for result in _score_target(scorer, target, stdin_kind):
                     if result.source in done:
                         continue
@@ -171,6 +176,7 @@ class _NoBar:
 
 def _run_dask(scheduler: str, targets: list[str], out: Path | None, model: Path | None, threshold: float | None) -> int:
     """Score shards on Dask; results go to one JSONL file per shard in ``out`` (a folder)."""
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # its INFO lines would drown the results
     from .distributed import score_shards  # noqa: PLC0415
 
     if out is None:
@@ -179,8 +185,8 @@ def _run_dask(scheduler: str, targets: list[str], out: Path | None, model: Path 
     reports = score_shards(shards, out, scheduler=None if scheduler == "local" else scheduler, model=model, threshold=threshold)
     bad = 0
     for r in reports:
-        typer.echo(json.dumps({k: str(v) for k, v in vars(r).items()} if hasattr(r, "__dict__") else str(r)))
-        bad += bool(getattr(r, "error", None))
+        typer.echo(json.dumps(asdict(r), default=str))
+        bad += r.status == "failed"
     return 1 if bad else 0
 
 
@@ -191,29 +197,42 @@ def explain(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show every signal with its value, evidence and contribution to the score."""
-    scorer = _load(model, ScoreOptions(top_reasons=1000))
-    result = next(iter(_score_target(scorer, target, "auto")))
-    if result.error:
-        raise _fail(result.error, 1)
-    assert result.score is not None
-    contributions = {r.signal: r for r in result.reasons}
     from .signals import SIGNALS  # noqa: PLC0415
 
-    rows: list[dict[str, Any]] = []
-    for s in SIGNALS:
-        r = contributions.get(s.name)
-        rows.append({"signal": s.name, "family": s.family, "value": result.signals[s.name],
-                     "contribution": r.contribution if r else None, "evidence": r.evidence if r else "", "doc": s.doc})
+    scorer = _load(model, ScoreOptions())
+    try:
+        data, url, headers = _read_target(scorer, target)
+        result, all_reasons = scorer.explain(data, "<stdin>" if target == "-" else target, url=url, headers=headers)
+    except NewsqualError as exc:
+        raise _fail(str(exc), 1) from None
+    reasons = {r.signal: r for r in all_reasons}
+    docs = {s.name: (s.family, s.doc) for s in SIGNALS}
+    rows = [{"signal": r.signal, "family": docs[r.signal][0], "value": r.value, "contribution": r.contribution,
+             "evidence": r.evidence, "doc": docs[r.signal][1]} for r in (reasons[s.name] for s in SIGNALS)]
     if as_json:
-        typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label, "signals": rows}, ensure_ascii=False))
+        typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label,
+                               "threshold": scorer.threshold, "signals": rows}, ensure_ascii=False))
         return
     typer.echo(f"{result.source}\nscore {result.score:.3f}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
-    typer.echo(f"{'contrib':>8}  {'value':>8}  signal / evidence")
-    for row in sorted(rows, key=lambda r: -(r["contribution"] or 0)):
-        c = row["contribution"]
-        typer.echo(f"{(f'{c:+.2f}' if c is not None else '   ·'):>8}  {row['value']:8.3f}  {row['signal']}  ({row['doc']})")
+    typer.echo(f"{'contrib':>8}  {'value':>8}  signal (what it measures)")
+    for row in sorted(rows, key=lambda r: -r["contribution"]):
+        typer.echo(f"{row['contribution']:+8.2f}  {row['value']:8.3f}  {row['signal']}  ({row['doc']})")
         if row["evidence"]:
             typer.echo(f"{'':20}{row['evidence'][:120]}")
+
+
+def _read_target(scorer: Scorer, target: str) -> tuple[bytes, str | None, dict[str, str]]:
+    """The bytes, URL and headers of one URL, file or stdin target."""
+    from .sources import read_source  # noqa: PLC0415
+
+    if target == "-":
+        return sys.stdin.buffer.read(scorer.options.max_bytes + 1), None, {}
+    if is_url(target):
+        from .fetch import fetch  # noqa: PLC0415
+
+        got = fetch(target, max_bytes=scorer.options.max_bytes)
+        return got.content, got.final_url, dict(got.headers)
+    return read_source(Path(target), scorer.options.max_bytes).data, None, {}
 
 
 @app.command()

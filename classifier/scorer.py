@@ -138,7 +138,10 @@ class Scorer:
 
     def score_page(self, page: Page, source: str) -> Result:
         """Score an already parsed page."""
-        measures = measure_all(page, self.options.page_budget)
+        return self._result(page, measure_all(page, self.options.page_budget), source)
+
+    def _result(self, page: Page, measures: Mapping[str, Measure], source: str) -> Result:
+        """The result for a page whose signals are measured."""
         x = np.array([measures[s.name].value for s in SIGNALS], dtype=float)
         score = self.bundle.score(x)
         label = LOW_QUALITY if score >= self.threshold else ORIGINAL
@@ -151,6 +154,15 @@ class Scorer:
             signals={k: round(m.value, 4) for k, m in measures.items()},
             final_url=page.url,
         )
+
+    def explain(
+        self, data: bytes | str, source: str, url: str | None = None, headers: Mapping[str, str] | None = None,
+        kind: InputKind = "auto",
+    ) -> tuple[Result, list[Reason]]:
+        """The result and every signal as a reason, strongest push first. Raises NewsqualError on bad input."""
+        page = load_page(data, url=url, headers=headers, kind=kind, max_bytes=self.options.max_bytes)
+        measures = measure_all(page, self.options.page_budget)
+        return self._result(page, measures, source), self.explain_measures(measures)
 
     def explain_measures(self, measures: Mapping[str, Measure], x: np.ndarray | None = None) -> list[Reason]:
         """Every signal as a reason, the strongest push towards low quality first."""

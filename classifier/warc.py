@@ -2,9 +2,15 @@
 
 Two readers do the work behind one function, :func:`iter_warc`:
 
-* **fastwarc** (the default): READER_MEASUREMENT
+* **fastwarc** (the default), chosen by measuring: ``bench/warc_throughput.py`` reads a
+  gzipped WARC of 2,000 generated HTML responses (4,001 records with the requests and
+  warcinfo) with both in one run. Through :func:`iter_warc`, fastwarc gave 54,000 and
+  warcio 14,600 HTML records/s (3.7x; 3.7x-5.0x over several runs on a shared 2-CPU
+  machine); the libraries' bare loops gave 105,000 against 16,500 response records/s
+  (6.4x). Scoring costs 1-3 ms a page, so the reader is a small share of a run either way.
 * **warcio**, the fallback when fastwarc cannot be imported, or on request with
-  ``reader="warcio"``.
+  ``reader="warcio"``. (On a malformed record warcio also writes its own warning to
+  stderr, which this module cannot route through logging.)
 
 Both readers yield the same pages with the same sources, so a resumed run may switch.
 
@@ -110,6 +116,8 @@ def iter_warc(
     """Yield the HTML response pages of one WARC file, counting skips and errors in ``counts``."""
     counts = counts if counts is not None else WarcCounts()
     path = Path(path)
+    if (reader or DEFAULT_READER) not in _READERS:
+        raise ValueError(f"unknown WARC reader {reader!r}; use one of {', '.join(_READERS)}")
     records = _READERS[reader or DEFAULT_READER](path)
     pending: WarcPage | None = None  # held back until the record after it (or the file's end) is seen
     last_offset: int | None = None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from warcio.warcwriter import WARCWriter
 from classifier import distributed as dist
 from classifier.distributed import ShardReport, score_shards, shard_output
 from classifier.scorer import Scorer
+from classifier.settings import DEFAULT_MODEL
 from classifier.warc import iter_warc
 
 pytestmark = pytest.mark.timeout(180)
@@ -120,19 +123,21 @@ def test_rerun_skips_and_a_deleted_output_is_redone_alone(client: Client, shards
 
 def test_each_worker_loads_the_model_once(client: Client, shards: list[Path], tmp_path: Path) -> None:
     score_shards(shards, tmp_path / "a", scheduler=client)
-    before = client.run(lambda: {k: id(v) for k, v in dist._SCORERS.items()})
+    before = client.run(lambda: {k: id(v[1]) for k, v in dist._SCORERS.items()})
     score_shards(shards, tmp_path / "b", scheduler=client)
-    after = client.run(lambda: {k: id(v) for k, v in dist._SCORERS.items()})
+    after = client.run(lambda: {k: id(v[1]) for k, v in dist._SCORERS.items()})
     assert before == after
     assert all(len(models) <= 1 for models in after.values())
 
 
 def test_a_failed_shard_is_reported_and_the_others_go_on(client: Client, shards: list[Path], tmp_path: Path) -> None:
-    missing = tmp_path / "missing.warc.gz"
-    reports = score_shards([shards[0], missing, shards[2]], tmp_path / "out", scheduler=client)
-    assert [r.status for r in reports] == ["done", "failed", "done"]
-    assert "InputError" in (reports[1].error or "") and "cannot open" in (reports[1].error or "")
+    missing, missing_rows = tmp_path / "missing.warc.gz", tmp_path / "missing.jsonl"
+    reports = score_shards([shards[0], missing, shards[2], missing_rows], tmp_path / "out", scheduler=client)
+    assert [r.status for r in reports] == ["done", "failed", "done", "failed"]
+    for failed in (reports[1], reports[3]):
+        assert "InputError" in (failed.error or "") and "cannot open" in (failed.error or "")
     assert not shard_output(missing, tmp_path / "out").exists()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["crawl-0.warc.gz.jsonl", "crawl-2.warc.gz.jsonl"]
 
 
 def test_jsonl_shards_and_a_scheduler_address(client: Client, tmp_path: Path) -> None:
@@ -162,3 +167,21 @@ def test_bad_shard_lists_fail_before_any_work(tmp_path: Path) -> None:
         score_shards([tmp_path / "x" / "a.warc", tmp_path / "y" / "a.warc"], tmp_path / "out", scheduler=None)
     with pytest.raises(ValueError, match="threshold"):
         score_shards([tmp_path / "a.warc"], tmp_path / "out", scheduler=None, threshold=2.0)
+
+
+def test_worker_scorer_is_cached_and_reloaded_when_the_model_file_changes(tmp_path: Path) -> None:
+    model = tmp_path / "m.joblib"
+    for src in (DEFAULT_MODEL, DEFAULT_MODEL.with_name(DEFAULT_MODEL.name + ".sha256")):
+        shutil.copyfile(src, tmp_path / src.name.replace(DEFAULT_MODEL.stem, "m"))
+    first = dist.worker_scorer(str(model), None)
+    assert dist.worker_scorer(str(model), None) is first
+    strict = dist.worker_scorer(str(model), 0.9)
+    assert strict.bundle is first.bundle and strict.threshold == 0.9
+    os.utime(model, ns=(model.stat().st_atime_ns, model.stat().st_mtime_ns + 10**9))
+    assert dist.worker_scorer(str(model), None) is not first
+
+
+def test_a_missing_model_fails_the_shard_with_its_reason(shards: list[Path], tmp_path: Path) -> None:
+    report = dist.score_shard(str(shards[0]), str(tmp_path), str(tmp_path / "none.joblib"), None)
+    assert (report.status, report.output) == ("failed", None)
+    assert "ModelError" in (report.error or "") and "not found" in (report.error or "")

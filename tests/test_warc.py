@@ -167,3 +167,22 @@ def test_counts_add_up() -> None:
     total = WarcCounts(responses=1, html=1)
     total.add(WarcCounts(responses=2, errors=1))
     assert total == WarcCounts(responses=3, html=1, errors=1)
+
+
+def _chunked(body: bytes, size: int = 20) -> bytes:
+    """``body`` in HTTP chunked transfer encoding."""
+    chunks = [body[i:i + size] for i in range(0, len(body), size)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(c), c) for c in chunks) + b"0\r\n\r\n"
+
+
+@pytest.mark.parametrize("reader", READERS)
+def test_chunked_and_gzipped_payloads_are_decoded(tmp_path: Path, reader: str) -> None:
+    path = tmp_path / "chunked.warc.gz"
+    chunked = [("Content-Type", "text/html"), ("Transfer-Encoding", "chunked")]
+    with path.open("wb") as fh:
+        w = WARCWriter(fh, gzip=True)
+        _response(w, "https://a.example/c", _chunked(ARTICLE), chunked)
+        _response(w, "https://a.example/cgz", _chunked(gzip.compress(ARTICLE)), [*chunked, ("Content-Encoding", "gzip")])
+    pages = read(path, reader)[0]
+    assert [p.data for p in pages] == [ARTICLE, ARTICLE]
+    assert all(p.headers == {"content-type": "text/html"} for p in pages)

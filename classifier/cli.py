@@ -9,8 +9,8 @@ import json
 import logging
 import os
 import sys
-from dataclasses import asdict, replace
 from collections.abc import Iterator
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -207,8 +207,11 @@ def explain(
         raise _fail(str(exc), 1) from None
     reasons = {r.signal: r for r in all_reasons}
     docs = {s.name: (s.family, s.doc) for s in SIGNALS}
-    rows = [{"signal": r.signal, "family": docs[r.signal][0], "value": r.value, "contribution": r.contribution,
-             "evidence": r.evidence, "doc": docs[r.signal][1]} for r in (reasons[s.name] for s in SIGNALS)]
+    rows: list[dict[str, Any]] = [
+        {"signal": r.signal, "family": docs[r.signal][0], "value": r.value, "contribution": r.contribution,
+         "evidence": r.evidence, "doc": docs[r.signal][1]}
+        for r in (reasons[s.name] for s in SIGNALS)
+    ]
     if as_json:
         typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label,
                                "threshold": scorer.threshold, "signals": rows}, ensure_ascii=False))
@@ -254,7 +257,8 @@ def train(
     seed: Annotated[int, typer.Option(help="Random seed for folds and the generator.")] = 0,
 ) -> None:
     """Train a model on labelled pages, with grouped cross-validation and a model card."""
-    from .trainer import TrainConfig, train as run_train  # noqa: PLC0415
+    from .trainer import TrainConfig  # noqa: PLC0415
+    from .trainer import train as run_train
 
     if not 0 < max_fpr < 1:
         raise _fail("--max-fpr must be between 0 and 1")

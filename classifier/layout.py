@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 
 from .page import Block, LinkList
-from .tokens import words
 
 #: Headings that introduce lists of other stories, in the languages of the corpus and beyond.
 LIST_HEADING = re.compile(

@@ -373,7 +373,7 @@ def _text_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: s
     """Rows aligned in columns, first column left-aligned and the rest right-aligned."""
     cells = [list(headers)] + [[clean(fmt(c), 40) for c in row] for row in rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    return [indent + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+    return [indent + "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True)))
             for r in cells]
 
 

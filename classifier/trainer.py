@@ -246,7 +246,7 @@ def fold_metrics(items: list[ScoredItem], cv: Any) -> dict[str, Any]:
         })
     summary: dict[str, Any] = {"folds": per_fold}
     for key in ("roc_auc", "recall", "fpr"):
-        vals = [v[key] for v in per_fold if v[key] is not None]
+        vals = [float(v) for f in per_fold if (v := f[key]) is not None]
         summary[key] = {"mean": round(float(np.mean(vals)), 4), "std": round(float(np.std(vals)), 4)} if vals else None
     html_orig = [i for i, it in enumerate(items) if it.source == "html" and it.label == "original"]
     summary["originals_flagged"] = round(float(flagged[html_orig].mean()), 4) if html_orig else None

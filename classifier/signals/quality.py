@@ -6,7 +6,6 @@ import math
 import zlib
 
 from ..layout import is_prose
-from ..tokens import words
 from ..page import Page
 from ..textstats import STOP_WORDS
 from .base import Measure

@@ -8,7 +8,6 @@ from ..page import Page
 from ..textstats import content_terms, topic_terms
 from .base import Measure
 
-
 _last = threading.local()  # one-page memo: two signals need the same off-topic items
 
 

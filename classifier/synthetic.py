@@ -44,6 +44,10 @@ _CHATBOT = (
 _CRUMBS = ("Current:Home > News", "Home > News > ", "You are here: Home » World » ", "Location: Home > ")
 _GENERIC_AUTHORS = ("admin", "Staff Writer", "newsfeed", "Editor", "webmaster")
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_LLM_OPENERS = (
+    "In today's fast-paced world, ", "It's important to note that ", "In conclusion, ", "Notably, ",
+    "As we delve into the details, ", "This serves as a testament to the fact that ", "Moreover, ",
+)
 _MONTHS = "January February March April May June July August September October November December".split()
 
 
@@ -83,6 +87,8 @@ def make_scraper_page(
             paragraphs.insert(0, rng.choice(_CHATBOT))
         if "wire_uncredited" in added:
             paragraphs = [re.sub(r"Associated Press|Reuters|AFP", "", p) for p in paragraphs]
+        if "llm_style" in added:
+            paragraphs = _llm_rewrite(paragraphs, rng)
         if "mojibake" in added:
             paragraphs = [_mis_decode(p) for p in paragraphs]
         if "repeat" in added:
@@ -123,14 +129,23 @@ def _set_canonical(root: etree._Element, url: str, rng: random.Random) -> None:
 def _pick_markers(rng: random.Random) -> list[str]:
     """A random subset of markers; about a fifth of pages get none or one."""
     pool = ["breadcrumb", "brand_suffix", "counter", "related", "related", "fake_date", "source_line",
-            "wire_uncredited", "generic_author", "chatbot", "adverts", "repeat", "drop_schema", "mojibake"]
-    weights = [0.3, 0.35, 0.3, 0.5, 0.3, 0.4, 0.35, 0.3, 0.25, 0.05, 0.2, 0.05, 0.4, 0.1]
+            "wire_uncredited", "generic_author", "chatbot", "adverts", "repeat", "drop_schema", "mojibake", "llm_style"]
+    weights = [0.3, 0.35, 0.3, 0.5, 0.3, 0.4, 0.35, 0.3, 0.25, 0.05, 0.2, 0.05, 0.4, 0.1, 0.1]
     n = rng.choice((0, 1, 1, 2, 2, 3, 3, 4, 5, 6))
     chosen: list[str] = []
     for name, w in zip(pool, weights, strict=True):
         if len(chosen) < n and rng.random() < w:
             chosen.append(name)
     return list(dict.fromkeys(chosen))
+
+
+def _llm_rewrite(paragraphs: list[str], rng: random.Random) -> list[str]:
+    """Paragraphs with a few stock openers of machine-rewritten text."""
+    out = list(paragraphs)
+    for i in rng.sample(range(len(out)), k=min(len(out), rng.randint(1, 3))):
+        text = out[i]
+        out[i] = rng.choice(_LLM_OPENERS) + (text[:1].lower() + text[1:] if text[:2].istitle() else text)
+    return out
 
 
 def _mis_decode(text: str) -> str:

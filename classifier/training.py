@@ -21,7 +21,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from .model import Bundle, feature_names, library_versions
-from .signals import signal_versions
+from .estimator import SignedLogisticRegression
+from .signals import SIGNALS, signal_versions
 
 log = logging.getLogger(__name__)
 
@@ -73,10 +74,9 @@ def data_digest(parts: Sequence[str]) -> str:
 
 
 def make_pipeline(C: float) -> Pipeline:
-    """Scaler + class-balanced logistic regression."""
-    return Pipeline(
-        [("scale", StandardScaler()), ("lr", LogisticRegression(C=C, class_weight="balanced", max_iter=5000))]
-    )
+    """Scaler + class-balanced logistic regression whose marker weights cannot go negative."""
+    signs = [s.raises_only for s in SIGNALS]
+    return Pipeline([("scale", StandardScaler()), ("lr", SignedLogisticRegression(C=C, nonnegative=signs))])
 
 
 def _weights(data: TrainData) -> np.ndarray:

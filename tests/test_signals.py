@@ -185,6 +185,11 @@ CASES: tuple[Case, ...] = (
     neg("junk_mojibake", "clean-accents",
         html(ARTICLE + "<p>The mayor said the bridge isn’t safe and the café beside it will close until the "
              "repair is done.</p>")),
+    pos("junk_llm_style", "stock-phrases",
+        html(ARTICLE + "<p>In today's fast-paced world, the bridge plays a crucial role for the town. It's important "
+             "to note that the repair is a testament to the council's care, and in conclusion, residents can now "
+             "delve into the plans at the library.</p>"), "stock phrases", lo=1.0),
+    neg("junk_llm_style", "plain-reporting", html(ARTICLE)),
     pos("junk_clickbait_title", "you-wont-believe",
         html(ARTICLE, title="You Won't Believe What the Council Did to the Old Bridge"), "You Won't Believe",
         lo=1.0, hi=1.0),

@@ -1,6 +1,8 @@
 """The signal registry: every signal newsqual measures, in one table.
 
 Adding a signal means one function in a family module, one row here, and one test.
+``raises_only=True`` marks a marker that can only make a page look worse (the model keeps its
+weight at or above zero); text statistics and absences are left free.
 Bump a signal's ``version`` when its meaning changes; model bundles record the versions.
 """
 
@@ -19,36 +21,37 @@ __all__ = ["SIGNALS", "Measure", "Signal", "measure_all", "signal_versions"]
 log = logging.getLogger(__name__)
 
 SIGNALS: tuple[Signal, ...] = (
-    Signal("related_offtopic_share", "related", related.offtopic_share),
-    Signal("related_offtopic_density", "related", related.offtopic_density),
+    Signal("related_offtopic_share", "related", related.offtopic_share, raises_only=True),
+    Signal("related_offtopic_density", "related", related.offtopic_density, raises_only=True),
     Signal("related_named_lists", "related", related.named_lists),
-    Signal("junk_reaction_counter", "junk", junk.reaction_counter),
-    Signal("junk_breadcrumb_title", "junk", junk.breadcrumb_title),
-    Signal("junk_template_leftover", "junk", junk.template_leftover),
-    Signal("junk_chatbot_phrase", "junk", junk.chatbot_phrase),
-    Signal("junk_spun_phrase", "junk", junk.spun_phrase),
-    Signal("junk_advert_lines", "junk", junk.advert_lines),
-    Signal("junk_mojibake", "junk", junk.mojibake),
-    Signal("junk_clickbait_title", "junk", junk.clickbait_title),
-    Signal("junk_clickbait_lists", "junk", junk.clickbait_lists),
-    Signal("dates_claims_disagree", "dates", dates.claims_disagree),
-    Signal("dates_future", "dates", dates.future_date),
-    Signal("dates_after_text", "dates", dates.date_after_text),
+    Signal("junk_reaction_counter", "junk", junk.reaction_counter, raises_only=True),
+    Signal("junk_breadcrumb_title", "junk", junk.breadcrumb_title, raises_only=True),
+    Signal("junk_template_leftover", "junk", junk.template_leftover, raises_only=True),
+    Signal("junk_chatbot_phrase", "junk", junk.chatbot_phrase, raises_only=True),
+    Signal("junk_spun_phrase", "junk", junk.spun_phrase, raises_only=True),
+    Signal("junk_advert_lines", "junk", junk.advert_lines, raises_only=True),
+    Signal("junk_mojibake", "junk", junk.mojibake, raises_only=True),
+    Signal("junk_clickbait_title", "junk", junk.clickbait_title, raises_only=True),
+    Signal("junk_clickbait_lists", "junk", junk.clickbait_lists, raises_only=True),
+    Signal("junk_llm_style", "junk", junk.llm_style, raises_only=True),
+    Signal("dates_claims_disagree", "dates", dates.claims_disagree, raises_only=True),
+    Signal("dates_future", "dates", dates.future_date, raises_only=True),
+    Signal("dates_after_text", "dates", dates.date_after_text, raises_only=True),
     Signal("dates_missing", "dates", dates.date_missing),
-    Signal("synd_title_suffix_foreign", "syndication", syndication.title_suffix_foreign),
-    Signal("synd_wire_unattributed", "syndication", syndication.wire_dateline_unattributed),
-    Signal("synd_wire_copy", "syndication", syndication.wire_copy),
-    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines),
-    Signal("synd_author_generic", "syndication", syndication.author_generic),
+    Signal("synd_title_suffix_foreign", "syndication", syndication.title_suffix_foreign, raises_only=True),
+    Signal("synd_wire_unattributed", "syndication", syndication.wire_dateline_unattributed, raises_only=True),
+    Signal("synd_wire_copy", "syndication", syndication.wire_copy, raises_only=True),
+    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines, raises_only=True),
+    Signal("synd_author_generic", "syndication", syndication.author_generic, raises_only=True),
     Signal("synd_author_missing", "syndication", syndication.author_missing, version=2),
-    Signal("synd_canonical_elsewhere", "syndication", syndication.canonical_elsewhere),
+    Signal("synd_canonical_elsewhere", "syndication", syndication.canonical_elsewhere, raises_only=True),
     Signal("synd_article_schema_missing", "syndication", syndication.article_schema_missing),
     Signal("text_word_count", "quality", quality.word_count),
     Signal("text_mean_word_length", "quality", quality.mean_word_length),
     Signal("text_stopword_share", "quality", quality.stopword_share),
     Signal("text_punctuated_lines", "quality", quality.punctuated_line_share),
     Signal("text_duplicate_lines", "quality", quality.duplicate_line_share),
-    Signal("text_body_repeated", "quality", quality.body_repeated),
+    Signal("text_body_repeated", "quality", quality.body_repeated, raises_only=True),
     Signal("text_short_lines", "quality", quality.short_line_share),
     Signal("text_compression_ratio", "quality", quality.compression_ratio),
     Signal("text_link_share", "quality", quality.link_text_share),

@@ -24,6 +24,8 @@ class Signal:
     family: str
     func: Callable[[Page], Measure]
     version: int = 1
+    #: True for markers that can only make a page look worse: the model keeps their weight >= 0.
+    raises_only: bool = False
 
     @property
     def doc(self) -> str:

@@ -137,3 +137,26 @@ def clickbait_lists(page: Page) -> Measure:
     if not items or not bait:
         return Measure(0.0)
     return Measure(len(bait) / len(items), f"{len(bait)}/{len(items)} listed headlines are click-bait, e.g. {bait[0][:60]!r}")
+
+
+#: Stock phrases of machine-written filler text; one is normal, a cluster is not.
+LLM_STYLE = re.compile(
+    r"\bdelve[sd]? into\b|in today'?s (fast-paced|digital|ever-changing)|it'?s (important|worth|crucial) to note|"
+    r"\bin conclusion,|\bplays? a (crucial|pivotal|vital) role\b|\ba testament to\b|\bnavigat(e|ing) the "
+    r"(complex|ever|challenges|landscape|world)|\bever-evolving\b|\brich tapestry\b|\bseamless(ly)?\b|"
+    r"\bunlock(ing)? the (power|potential|secrets)\b|\bembark(ing)? on a journey\b|\bgame-?changer\b|"
+    r"\bharness(ing)? the power\b|\bin the realm of\b|\bfoster(ing)? a sense\b|\bbustling\b|"
+    r"\bever-changing landscape\b|\bat the end of the day\b|\bwhether you'?re a\b",
+    re.I,
+)
+
+
+def llm_style(page: Page) -> Measure:
+    """Stock phrases of machine-written filler ("delve into", "a testament to") per 1,000 body words (capped at 20)."""
+    n_words = len(page.body_words)
+    if n_words < 50:
+        return Measure(0.0)
+    found = [m.group(0) for m in LLM_STYLE.finditer(page.body_text)]
+    if not found:
+        return Measure(0.0)
+    return Measure(min(20.0, 1000 * len(found) / n_words), f"{len(found)} stock phrases, e.g. {found[0]!r}")

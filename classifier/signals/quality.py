@@ -102,3 +102,4 @@ def body_share(page: Page) -> Measure:
 def is_text_page(page: Page) -> Measure:
     """1 when the input was plain text, so HTML-only signals are absent by nature."""
     return Measure(1.0, "plain-text input") if page.kind == "text" else Measure(0.0)
+

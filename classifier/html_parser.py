@@ -149,6 +149,7 @@ class _BlockBuilder:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.pieces: list[str] = []
+        self.has_text = False  # pieces hold more than white space
         self.link_chars = 0
         self.tag = "body"
 
@@ -156,14 +157,18 @@ class _BlockBuilder:
         """Append visible text; count it as link text when inside an anchor."""
         if text:
             self.pieces.append(text)
-            if in_link:
-                self.link_chars += len(text.strip())
+            if not text.isspace():
+                self.has_text = True
+                if in_link:
+                    self.link_chars += len(text.strip())
 
     def flush(self, next_tag: str) -> None:
         """Close the current block (if it has text) and start one for ``next_tag``."""
-        if not self.pieces:
+        if not self.has_text:
+            self.pieces.clear()
             self.tag = next_tag
             return
+        self.has_text = False
         text = _clean("".join(self.pieces))
         if text and len(self.blocks) < MAX_BLOCKS:
             self.blocks.append(Block(text, min(self.link_chars, len(text)), self.tag))
@@ -186,7 +191,7 @@ def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
     etree.strip_tags(root, *INLINE_TAGS)
     out = _BlockBuilder()
     links: list[Link] = []
-    anchors: list[tuple[etree._Element, int]] = []  # open <a> elements and where their text started
+    anchors: list[tuple[etree._Element, int, int]] = []  # open <a>: element, block count, piece index
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -197,12 +202,14 @@ def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
             if tag in BLOCK_TAGS:
                 out.flush(tag)
             if tag == "a":
-                anchors.append((el, len(out.blocks)))
+                anchors.append((el, len(out.blocks), len(out.pieces)))
             out.add(el.text, bool(anchors))
         else:
             if tag == "a" and anchors and anchors[-1][0] is el:
-                anchors.pop()
-                text = _clean(_text_of(el))
+                _, n_blocks, first_piece = anchors.pop()
+                # Inside one block the anchor's text is the pieces added since it opened.
+                same_block = n_blocks == len(out.blocks) and first_piece <= len(out.pieces)
+                text = _clean("".join(out.pieces[first_piece:]) if same_block else _text_of(el))
                 href = (el.get("href") or "").strip()
                 if text or href:
                     links.append(Link(text[:300], href[:1000], len(out.blocks)))

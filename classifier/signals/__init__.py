@@ -41,7 +41,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("synd_title_suffix_foreign", "syndication", syndication.title_suffix_foreign, raises_only=True),
     Signal("synd_wire_unattributed", "syndication", syndication.wire_dateline_unattributed, raises_only=True),
     Signal("synd_wire_copy", "syndication", syndication.wire_copy, raises_only=True),
-    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines, raises_only=True),
+    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines, version=2, raises_only=True),
     Signal("synd_author_generic", "syndication", syndication.author_generic, raises_only=True),
     Signal("synd_author_missing", "syndication", syndication.author_missing, version=2),
     Signal("synd_canonical_elsewhere", "syndication", syndication.canonical_elsewhere, raises_only=True),

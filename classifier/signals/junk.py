@@ -139,15 +139,17 @@ def clickbait_lists(page: Page) -> Measure:
     return Measure(len(bait) / len(items), f"{len(bait)}/{len(items)} listed headlines are click-bait, e.g. {bait[0][:60]!r}")
 
 
-#: Stock phrases of machine-written filler text; one is normal, a cluster is not.
-LLM_STYLE = re.compile(
-    r"\bdelve[sd]? into\b|in today'?s (fast-paced|digital|ever-changing)|it'?s (important|worth|crucial) to note|"
-    r"\bin conclusion,|\bplays? a (crucial|pivotal|vital) role\b|\ba testament to\b|\bnavigat(e|ing) the "
-    r"(complex|ever|challenges|landscape|world)|\bever-evolving\b|\brich tapestry\b|\bseamless(ly)?\b|"
-    r"\bunlock(ing)? the (power|potential|secrets)\b|\bembark(ing)? on a journey\b|\bgame-?changer\b|"
-    r"\bharness(ing)? the power\b|\bin the realm of\b|\bfoster(ing)? a sense\b|\bbustling\b|"
-    r"\bever-changing landscape\b|\bat the end of the day\b|\bwhether you'?re a\b",
-    re.I,
+#: Stock phrases of machine-written filler text; one is normal, a cluster is not. Literal,
+#: lower-case phrases: counting substrings is many times faster than one large re.I regex.
+LLM_PHRASES = (
+    "delve into", "delves into", "delved into", "in today's fast-paced", "in today's digital", "in today's ever-",
+    "it's important to note", "it is important to note", "it's worth noting", "it is worth noting", "in conclusion,",
+    "plays a crucial role", "play a crucial role", "plays a pivotal role", "plays a vital role", "a testament to",
+    "navigating the complex", "navigate the complex", "ever-evolving", "rich tapestry", "seamlessly",
+    "unlock the potential", "unlocking the potential", "unlock the power", "embark on a journey",
+    "embarking on a journey", "game-changer", "game changer", "harness the power", "harnessing the power",
+    "in the realm of", "foster a sense", "fostering a sense", "bustling", "ever-changing landscape",
+    "whether you're a", "whether you are a",
 )
 
 
@@ -156,7 +158,9 @@ def llm_style(page: Page) -> Measure:
     n_words = len(page.body_words)
     if n_words < 50:
         return Measure(0.0)
-    found = [m.group(0) for m in LLM_STYLE.finditer(page.body_text)]
-    if not found:
+    lower = page.body_text.lower().replace("\u2019", "'")
+    counts = {p: n for p in LLM_PHRASES if (n := lower.count(p))}
+    if not counts:
         return Measure(0.0)
-    return Measure(min(20.0, 1000 * len(found) / n_words), f"{len(found)} stock phrases, e.g. {found[0]!r}")
+    total = sum(counts.values())
+    return Measure(min(20.0, 1000 * total / n_words), f"{total} stock phrases, e.g. {next(iter(counts))!r}")

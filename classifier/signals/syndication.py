@@ -27,13 +27,17 @@ WIRE_NAMES = {
 }
 WIRE_DOMAINS = ("apnews.com", "ap.org", "reuters.com", "afp.com", "dpa.de", "upi.com", "xinhuanet.com", "bloomberg.com")
 ATTRIBUTION = re.compile(  # re.M: matched over short blocks joined by newlines
-    r"^(source|sources|quelle|fuente|via)\s*:|originally (published|appeared)|first appeared (on|in)|"
+    r"^(source|quelle|fuente|via)\s*:\s*(?!.*\b(photo|image|foto|bild|getty|wikimedia|shutterstock|flickr|unsplash|"
+    r"chart|graphic|data|statistics|survey|census)\b)[^\n]{2,60}$|originally (published|appeared)|first appeared (on|in)|"
     r"appeared first on|read (more|the (full|original) (article|story)) (at|on)|source link|"
     r"see original (here|article)|visit source|this (post|article|story) (was )?(first )?(published|appeared)|"
     r"respective (author|owner)s?|copyrighted by .{2,40} and published by|all rights (belong|reserved) to (their|the) "
     r"(respective|original)|no copyright infringement",
     re.I | re.M,
 )
+#: Substrings one of which every ATTRIBUTION match contains (skips the regex on most pages).
+ATTRIBUTION_HINTS = ("source", "sources", "quelle", "fuente", "via", "original", "appeared", "read ", "see original",
+                     "this post", "this article", "this story", "respective", "copyright", "all rights")
 GENERIC_AUTHORS = re.compile(
     r"^(by\s+)?(admin|administrator|staff|staff writer|editor|editorial (team|staff)|newsfeed|"
     r"news desk|webmaster|guest|author|team|user\d*|redaktion)$",
@@ -93,13 +97,16 @@ def wire_dateline_unattributed(page: Page) -> Measure:
 
 
 def attribution_lines(page: Page) -> Measure:
-    """Lines such as "Source:", "Originally published", "Read more at", "appeared first on"."""
+    """Lines crediting another site: "Source: X", "Originally published", "appeared first on" (0–2)."""
     short = "\n".join(b.text for b in page.blocks if len(b.text) < 300)
+    lower = short.lower()
+    if not any(hint in lower for hint in ATTRIBUTION_HINTS):
+        return Measure(0.0)
     starts = {short.rfind("\n", 0, m.start()) for m in ATTRIBUTION.finditer(short)}  # one count per line
     if not starts:
         return Measure(0.0)
     first = min(starts) + 1
-    return Measure(float(min(len(starts), 5)), short[first : short.find("\n", first) % (len(short) + 1)][:80])
+    return Measure(float(min(len(starts), 2)), short[first : short.find("\n", first) % (len(short) + 1)][:80])
 
 
 def _authors(page: Page) -> Iterator[str]:

@@ -248,8 +248,9 @@ def fold_metrics(items: list[ScoredItem], cv: Any) -> dict[str, Any]:
     for key in ("roc_auc", "recall", "fpr"):
         vals = [float(v) for f in per_fold if (v := f[key]) is not None]
         summary[key] = {"mean": round(float(np.mean(vals)), 4), "std": round(float(np.std(vals)), 4)} if vals else None
-    html_orig = [i for i, it in enumerate(items) if it.source == "html" and it.label == "original"]
-    summary["originals_flagged"] = round(float(flagged[html_orig].mean()), 4) if html_orig else None
+    for label in ("original", "low_quality"):
+        rows = [i for i, it in enumerate(items) if it.source == "html" and not it.generated and it.label == label]
+        summary[f"{label}_flagged"] = round(float(flagged[rows].mean()), 4) if rows else None
     return summary
 
 
@@ -272,7 +273,7 @@ def _card(pages, generated, views, cv, report, report_text, adversarial, fit_met
                    "chosen_C": fit_metrics.get("C"), "fold_C": cv.fold_C},
         "cv_fold_thresholds": [round(t, 4) for t in cv.fold_thresholds],
         "cv_real_html": report,
-        "cv_real_text_dumps": {k: report_text.get(k) for k in ("counts", "headline", "metrics")},
+        "cv_real_text_dumps": {k: report_text.get(k) for k in ("support", "roc_auc", "pr_auc", "precision", "recall", "fpr")},
         "adversarial_auc": adversarial,
     }
 
@@ -281,7 +282,14 @@ def _folds_line(folds: dict[str, Any]) -> str:
     """One model-card line: per-fold figures as mean ± spread."""
     parts = [f"{k} {v['mean']:.3f} ± {v['std']:.3f}" for k, v in folds.items() if isinstance(v, dict) and "mean" in v]
     return (f"- Outer folds, each at its own threshold (mean ± std over folds): {', '.join(parts)}; "
-            f"real originals flagged overall: {folds.get('originals_flagged')}")
+            f"real pages flagged overall: originals {folds.get('original_flagged')}, "
+            f"low quality {folds.get('low_quality_flagged')}")
+
+
+def _text_line(block: dict[str, Any]) -> str:
+    """One model-card line: the same real pages scored as plain-text dumps."""
+    parts = [f"{k} {v['value']:.3f}" for k in ("roc_auc", "recall", "fpr") if (v := block.get(k)) and v.get("value") is not None]
+    return f"- The same real pages as plain-text dumps (grouped CV): {', '.join(parts) or 'n/a'}"
 
 
 def write_card(card: dict[str, Any], report: dict[str, Any], bundle_path: Path) -> None:
@@ -303,6 +311,7 @@ def write_card(card: dict[str, Any], report: dict[str, Any], bundle_path: Path) 
         f"- Languages: {data['by_language']}",
         f"- Threshold search: max FPR {card['config']['max_fpr']}; per-fold thresholds {card['cv_fold_thresholds']}",
         _folds_line(card["cv_folds"]),
+        _text_line(card["cv_real_text_dumps"]),
         f"- C grid {card['search']['C_grid']}; chosen per fold {card['search']['fold_C']}; final {card['search']['chosen_C']}",
         f"- Adversarial check (marker-free generated vs real originals, ROC-AUC; 0.5 = indistinguishable): {card['adversarial_auc']}",
         "",

@@ -82,7 +82,7 @@ def _render_row(result: Result) -> str:
     lines = [f"{result.score:6.3f}  {result.label:<11}  {result.source}"]
     for r in result.reasons:
         evidence = f": {r.evidence}" if r.evidence else ""
-        lines.append(f"        +{r.contribution:.2f} {r.signal}{evidence[:110]}")
+        lines.append(f"        {r.contribution:+.2f} {r.signal}{evidence[:110]}")
     return "\n".join(lines)
 
 

@@ -145,6 +145,7 @@ class Scorer:
         x = np.array([measures[s.name].value for s in SIGNALS], dtype=float)
         score = self.bundle.score(x)
         label = LOW_QUALITY if score >= self.threshold else ORIGINAL
+        # Reasons are what pushed the score up, strongest first (for an original: what little did).
         reasons = self.explain_measures(measures, x)[: self.options.top_reasons]
         return Result(
             source=source,

@@ -496,3 +496,45 @@ def test_dns_failure_reason() -> None:
             raise httpx.ConnectError("[Errno -2] Name or service not known") from low
     except httpx.ConnectError as exc:
         assert _connect_reason(exc) == "could not resolve the host name"
+
+
+# --------------------------------------------------------------------------- through the scorer and the CLI
+
+
+@pytest.fixture(scope="module")
+def scorer():  # type: ignore[no-untyped-def]
+    """The bundled model with short network timeouts."""
+    from classifier import ScoreOptions, Scorer
+
+    return Scorer.load(options=ScoreOptions(read_timeout=READ_TIMEOUT, fetch_budget=BUDGET, max_bytes=50_000))
+
+
+@pytest.mark.parametrize("route", ["/page", "/r1", "/gzip", "/cp1252-wrong", "/cp1252-meta", "/no-type"])
+def test_score_url_scores_pages(base: str, scorer, route: str) -> None:  # type: ignore[no-untyped-def]
+    result = scorer.score_url(f"{base}{route}")
+    assert result.error is None and 0.0 <= result.score <= 1.0
+    assert result.final_url == f"{base}/page" if route == "/r1" else result.final_url == f"{base}{route}"
+
+
+@pytest.mark.parametrize(
+    ("route", "expected"),
+    [("/missing", "404"), ("/pdf", "content-type"), ("/big", "larger than"), ("/stall-body", "timed out")],
+)
+def test_score_url_failures_are_results(base: str, scorer, route: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    started = time.monotonic()
+    result = scorer.score_url(f"{base}{route}")
+    assert result.label == "error" and expected in (result.error or "")
+    assert time.monotonic() - started < BUDGET + 2
+
+
+def test_cli_scores_urls_and_goes_on_past_failures(base: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    out = CliRunner().invoke(app, ["score", "--json", f"{base}/missing", f"{base}/r1"])
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert out.exit_code == 1
+    assert "404" in rows[0]["error"] and rows[1]["error"] is None and rows[1]["final_url"].endswith("/page")

@@ -251,8 +251,8 @@ def signals() -> None:
 def train(
     manifests: Annotated[list[Path], typer.Argument(help="Labelled data: JSONL manifests or folders with original/ and low_quality/.")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the bundle (.joblib); MODEL.md and model_card.json go beside it.")] = Path("models/custom.joblib"),
-    max_fpr: Annotated[float, typer.Option("--max-fpr", help="Highest false-positive rate on originals allowed when choosing the threshold.")] = 0.01,
-    synthetic: Annotated[int, typer.Option(help="Scraper-style pages to generate from your originals (0: none).")] = 400,
+    max_fpr: Annotated[float, typer.Option("--max-fpr", help="Highest false-positive rate on originals allowed when choosing the threshold.")] = settings.MAX_FPR,
+    synthetic: Annotated[int, typer.Option(help="Scraper-style pages to generate from your originals (0: none).")] = settings.SYNTHETIC_PAGES,
     jobs: Annotated[int | None, typer.Option(help="Processes for feature extraction (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed for folds and the generator.")] = 0,
 ) -> None:

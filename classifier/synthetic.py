@@ -77,7 +77,7 @@ def make_scraper_page(
     """Transplant ``article``'s text into the host page's HTML and add random scraper markers."""
     root = lxml.html.document_fromstring(host_html)
     brand, domain = fake_site(rng)
-    keep = max(3, int(len(article.body) * rng.uniform(0.4, 1.0)))
+    keep = max(2, int(len(article.body) * rng.uniform(0.4, 1.0)))
     paragraphs = [_XML_UNSAFE.sub("", p) for p in article.body[:keep]]
     headline = _XML_UNSAFE.sub("", _headline(article.title))
     added: list[str] = []
@@ -94,6 +94,8 @@ def make_scraper_page(
         if "repeat" in added:
             paragraphs = paragraphs + paragraphs
     anchor = _replace_body(root, paragraphs, rng, with_ads="adverts" in added)
+    if not markers:
+        _borrow_lists(root, article)
     title = _title(headline, article.title, brand, added, rng)
     _set_title(root, title, headline)
     extras = _marker_elements(added, article, other_headlines, brand, headline, rng)
@@ -203,6 +205,25 @@ def _replace_body(root: etree._Element, paragraphs: list[str], rng: random.Rando
             ad.text = "Advertisement"
             p.addnext(ad)
     return last if last is not None else parent
+
+
+def _borrow_lists(root: etree._Element, article: Page) -> None:
+    """Give the host's headline links the source page's own list headlines.
+
+    Off-topic lists are an intended marker; without markers, the transplant's lists should be
+    as on-topic as the source page's own were.
+    """
+    items = [_XML_UNSAFE.sub("", item) for lst in article.link_lists for item in lst.items]
+    if not items:
+        return
+    for a in root.iter("a"):
+        text = "".join(a.itertext()).strip()
+        if 3 <= len(text.split()) <= 22:
+            if not items:
+                return
+            for child in list(a):
+                a.remove(child)
+            a.text = items.pop(0)
 
 
 def _set_title(root: etree._Element, title: str, headline: str) -> None:

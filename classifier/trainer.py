@@ -23,6 +23,7 @@ from sklearn.model_selection import GroupKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from . import settings
 from .dataset import LabelledPage, load_labelled, read_page
 from .evaluation import ScoredItem, evaluate
 from .features import extract_features
@@ -39,8 +40,8 @@ Progress = Callable[[str, int, int], None]
 class TrainConfig:
     """Knobs of a training run; the defaults build the bundled model."""
 
-    max_fpr: float = 0.01
-    synthetic: int = 400
+    max_fpr: float = settings.MAX_FPR
+    synthetic: int = settings.SYNTHETIC_PAGES
     text_views: bool = True
     seed: int = 0
     jobs: int | None = None
@@ -91,7 +92,7 @@ def make_generated(real: Sequence[LabelledPage], n: int, rng: random.Random) -> 
     """``n`` scraper-style pages from real originals, and the same transplants with no markers."""
     originals = [p for p in real if p.label == "original" and p.path is not None]
     parsed = _parse_some(originals, rng, limit=max(3 * n, 60))
-    articles = [(p, page) for p, page in parsed if len(page.body) >= 4]
+    articles = [(p, page) for p, page in parsed if len(page.body) >= 2]
     headlines = [_XML_UNSAFE.sub("", page.title) for _, page in parsed if 20 <= len(page.title) <= 120]
     made: list[LabelledPage] = []
     bare: list[LabelledPage] = []

@@ -105,3 +105,29 @@ def test_save_then_load_roundtrip(model_copy: Path, tmp_path: Path) -> None:
     bundle = load_bundle(model_copy)
     save_bundle(bundle, tmp_path / "again.joblib")
     assert load_bundle(tmp_path / "again.joblib").threshold == bundle.threshold
+
+
+def _with(page: str, before: str, after: str) -> str:
+    """``page`` with one substring replaced (asserting it was there)."""
+    assert before in page
+    return page.replace(before, after, 1)
+
+
+def test_credited_wire_copy_is_not_flagged() -> None:
+    """Licensed wire copy that credits the agency is legitimate (CORPUS.md)."""
+    scorer = Scorer.load()
+    for i in range(4):
+        page = _with(original_page(i), "<p>Officials said", "<p>SPRINGFIELD (AP) — Officials said")
+        page = _with(page, "<footer>", "<p>Copyright 2024 The Associated Press. All rights reserved.</p><footer>")
+        assert scorer.score_html(page).label == "original"
+
+
+def test_off_topic_trending_list_alone_is_not_flagged() -> None:
+    """Legitimate pages carry "Trending" lists of unrelated stories too."""
+    from .pages import CELEB
+
+    scorer = Scorer.load()
+    items = "".join(f"<li><a href='/t{k}'>{t}</a></li>" for k, t in enumerate(CELEB))
+    for i in range(4):
+        page = _with(original_page(i), "<footer>", f"<h3>Trending</h3><ul>{items}</ul><footer>")
+        assert scorer.score_html(page).label == "original"

@@ -130,15 +130,6 @@ def clickbait_title(page: Page) -> Measure:
     return Measure(1.0, page.title[:90]) if m else Measure(0.0)
 
 
-def clickbait_lists(page: Page) -> Measure:
-    """Share of listed headlines that follow click-bait formulas."""
-    items = [item for lst in page.link_lists for item in lst.items]
-    bait = [item for item in items if CLICKBAIT.search(item)]
-    if not items or not bait:
-        return Measure(0.0)
-    return Measure(len(bait) / len(items), f"{len(bait)}/{len(items)} listed headlines are click-bait, e.g. {bait[0][:60]!r}")
-
-
 #: Stock phrases of machine-written filler text; one is normal, a cluster is not. Literal,
 #: lower-case phrases: counting substrings is many times faster than one large re.I regex.
 LLM_PHRASES = (

@@ -175,26 +175,3 @@ def _as_list(value: object) -> list[object]:
     return value if isinstance(value, list) else [value]
 
 
-
-#: Credits that mark wire copy: agency bylines, "© AP", "Author : DPA", "Staff and agencies".
-WIRE_CREDIT = re.compile(
-    r"\((AP|Reuters|AFP|dpa|IANS|ANI|PTI|UPI|Xinhua|WENN)\)|\bAP (Business |Sports |Science |Medical )?Writer\b|"
-    r"©\s*(AP|Reuters|AFP|dpa)\b|"
-    r"^([Aa]uthor|AUTHOR|[Ss]ource|SOURCE|[Qq]uelle|[Ff]uente)\s*:\s*(AP|Reuters|AFP|dpa|DPA|IANS|ANI|PTI|UPI|WENN)\b",
-    re.M,
-)
-#: Credits matched on lower-cased text (a plain substring test is far cheaper than a re.I regex).
-WIRE_PHRASES = ("staff and agencies", "wire service", "associated press")
-
-
-def wire_copy(page: Page) -> Measure:
-    """Wire copy credited in the text ("(AP)", "AP Business Writer", "Author : DPA") on a non-wire site."""
-    domain = page.domain or ""
-    if any(domain.endswith(w) for w in WIRE_DOMAINS):
-        return Measure(0.0)
-    m = WIRE_CREDIT.search(page.visible_text)
-    if m:
-        return Measure(1.0, m.group(0)[:60])
-    lower = page.visible_text.lower()
-    phrase = next((p for p in WIRE_PHRASES if p in lower), None)
-    return Measure(1.0, phrase) if phrase else Measure(0.0)

@@ -29,8 +29,6 @@ BLOCK_TAGS = frozenset(
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 _SPACE = re.compile(r"\s+")
-#: Lone surrogates (possible in str input) make libxml2 drop everything after them.
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Page:
@@ -79,7 +77,9 @@ def _document(source: str) -> etree._Element:
     # A plain etree parser, not lxml.html's: its elements need no Python class lookup per node.
     parser = etree.HTMLParser(recover=True, huge_tree=True, encoding="utf-8")
     try:
-        data = _SURROGATE.sub("\ufffd", source).encode("utf-8") or b"<html></html>"
+        # "replace" turns lone surrogates (possible in str input) into "?": left in, libxml2
+        # would drop everything after them. The common path costs nothing extra.
+        data = source.encode("utf-8", "replace") or b"<html></html>"
         root = etree.fromstring(data, parser=parser)
         if root is None:
             raise etree.ParserError("empty document")
@@ -143,40 +143,6 @@ def _jsonld_objects(raw: str) -> Iterator[Mapping[str, object]]:
                 stack.extend(reversed(graph))
 
 
-class _BlockBuilder:
-    """Collects text pieces and link characters into blocks as the walk goes."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self.pieces: list[str] = []
-        self.has_text = False  # pieces hold more than white space
-        self.link_chars = 0
-        self.tag = "body"
-
-    def add(self, text: str | None, in_link: bool) -> None:
-        """Append visible text; count it as link text when inside an anchor."""
-        if text:
-            self.pieces.append(text)
-            if not text.isspace():
-                self.has_text = True
-                if in_link:
-                    self.link_chars += len(text.strip())
-
-    def flush(self, next_tag: str) -> None:
-        """Close the current block (if it has text) and start one for ``next_tag``."""
-        if not self.has_text:
-            self.pieces.clear()
-            self.tag = next_tag
-            return
-        self.has_text = False
-        text = _clean("".join(self.pieces))
-        if text and len(self.blocks) < MAX_BLOCKS:
-            self.blocks.append(Block(text, min(self.link_chars, len(text)), self.tag))
-        self.pieces.clear()
-        self.link_chars = 0
-        self.tag = next_tag
-
-
 #: Inline elements merged into their parent's text before the walk (done in C, keeps the text).
 INLINE_TAGS = (
     "span b i em strong font small u abbr time label sup sub cite mark bdi code q s strike big tt ins del var kbd"
@@ -184,40 +150,76 @@ INLINE_TAGS = (
 
 
 def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
-    """One iterative walk: visible blocks with link density, and every anchor."""
+    """One iterative walk: visible blocks with link density, and every anchor.
+
+    This is the hottest loop of newsqual, so its state lives in local variables rather than in
+    a helper object: text pieces of the open block, whether they hold more than white space,
+    how many of their characters sit inside links, and the anchors still open.
+    """
     # Work libxml2 can do in C first: drop invisible subtrees (keeping their tails) and
     # merge inline formatting into the surrounding text, so the Python walk sees far fewer nodes.
     etree.strip_elements(root, *SKIP_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_tags(root, *INLINE_TAGS)
-    out = _BlockBuilder()
+    blocks: list[Block] = []
     links: list[Link] = []
+    pieces: list[str] = []
+    has_text = False
+    link_chars = 0
+    block_tag = "body"  # the element that opened the current block
     anchors: list[tuple[etree._Element, int, int]] = []  # open <a>: element, block count, piece index
+
+    def close_block() -> None:
+        """Turn the collected pieces into a block."""
+        nonlocal link_chars
+        text = _clean("".join(pieces))
+        if text and len(blocks) < MAX_BLOCKS:
+            blocks.append(Block(text, min(link_chars, len(text)), block_tag))
+        pieces.clear()
+        link_chars = 0
+
     walker = etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        tag = el.tag
         if event == "start":
-            if tag in SKIP_TAGS or not tag:
+            if not isinstance(tag, str) or tag in SKIP_TAGS:
                 walker.skip_subtree()
                 continue
             if tag in BLOCK_TAGS:
-                out.flush(tag)
+                if has_text:
+                    close_block()
+                    has_text = False
+                else:
+                    pieces.clear()
+                block_tag = tag
             if tag == "a":
-                anchors.append((el, len(out.blocks), len(out.pieces)))
-            out.add(el.text, bool(anchors))
+                anchors.append((el, len(blocks), len(pieces)))
+            text = el.text
         else:
             if tag == "a" and anchors and anchors[-1][0] is el:
                 _, n_blocks, first_piece = anchors.pop()
                 # Inside one block the anchor's text is the pieces added since it opened.
-                same_block = n_blocks == len(out.blocks) and first_piece <= len(out.pieces)
-                text = _clean("".join(out.pieces[first_piece:]) if same_block else _text_of(el))
+                same_block = n_blocks == len(blocks) and first_piece <= len(pieces)
+                anchor_text = _clean("".join(pieces[first_piece:]) if same_block else _text_of(el))
                 href = (el.get("href") or "").strip()
-                if text or href:
-                    links.append(Link(text[:300], href[:1000], len(out.blocks)))
+                if anchor_text or href:
+                    links.append(Link(anchor_text[:300], href[:1000], len(blocks)))
             if tag in BLOCK_TAGS:
-                out.flush("body")
-            out.add(el.tail, bool(anchors))
-    out.flush("body")
-    return tuple(out.blocks), tuple(links)
+                if has_text:
+                    close_block()
+                    has_text = False
+                else:
+                    pieces.clear()
+                block_tag = "body"
+            text = el.tail
+        if text:
+            pieces.append(text)
+            if not text.isspace():
+                has_text = True
+                if anchors:
+                    link_chars += len(text.strip())
+    if has_text:
+        close_block()
+    return tuple(blocks), tuple(links)
 
 
 def _text_of(el: etree._Element) -> str:

@@ -13,27 +13,38 @@ from .tokens import words
 Kind = Literal["html", "text"]
 
 
-@dataclass(frozen=True, slots=True)
 class Block:
-    """One visible text block (an HTML block element, or a line of a text page)."""
+    """One visible text block (an HTML block element, or a line of a text page).
 
-    text: str
-    link_chars: int = 0
-    tag: str = "line"
-    n_words: int = -1  # filled in from the text when not given
+    A plain slotted class rather than a frozen dataclass: pages have hundreds of blocks, and a
+    frozen dataclass pays an ``object.__setattr__`` call per field. Treat it as immutable.
+    """
 
-    def __post_init__(self) -> None:
-        """Count the words once, since layout rules ask for them repeatedly."""
-        if self.n_words < 0:
-            n = len(self.text.split())
-            if n * 15 < len(self.text):  # long "words": unspaced script (CJK, Thai), so tokenize properly
-                n = len(words(self.text))
-            object.__setattr__(self, "n_words", n)
+    __slots__ = ("link_chars", "n_words", "tag", "text")
+
+    def __init__(self, text: str, link_chars: int = 0, tag: str = "line") -> None:
+        self.text = text
+        self.link_chars = link_chars
+        self.tag = tag
+        n = len(text.split())
+        if n * 15 < len(text):  # long "words": unspaced script (CJK, Thai), so tokenize properly
+            n = len(words(text))
+        self.n_words = n  # counted once: layout rules ask for it repeatedly
 
     @property
     def link_density(self) -> float:
         """Share of the block's characters that sit inside links."""
         return self.link_chars / len(self.text) if self.text else 0.0
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Block) and (self.text, self.link_chars, self.tag) == (
+            other.text, other.link_chars, other.tag)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.link_chars, self.tag))
+
+    def __repr__(self) -> str:
+        return f"Block({self.text[:60]!r}, link_chars={self.link_chars}, tag={self.tag!r})"
 
 
 @dataclass(frozen=True, slots=True)

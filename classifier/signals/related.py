@@ -28,7 +28,7 @@ def _find_offtopic(page: Page) -> tuple[list[str], int]:
     if not body_terms:
         return [], 0
     items = [item for lst in page.link_lists for item in lst.items]
-    off = [item for item in items if content_terms(item) and not content_terms(item) & body_terms]
+    off = [item for item in items if (terms := content_terms(item)) and not terms & body_terms]
     return off, len(items)
 
 

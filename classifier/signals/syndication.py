@@ -33,7 +33,7 @@ ATTRIBUTION = re.compile(  # re.M: matched over short blocks joined by newlines
     r"see original (here|article)|visit source|this (post|article|story) (was )?(first )?(published|appeared)|"
     r"respective (author|owner)s?|copyrighted by .{2,40} and published by|all rights (belong|reserved) to (their|the) "
     r"(respective|original)|no copyright infringement",
-    re.I | re.M,
+    re.M,  # matched on lower-cased text: much faster than re.I
 )
 #: Substrings one of which every ATTRIBUTION match contains (skips the regex on most pages).
 ATTRIBUTION_HINTS = ("source", "sources", "quelle", "fuente", "via", "original", "appeared", "read ", "see original",
@@ -102,11 +102,10 @@ def attribution_lines(page: Page) -> Measure:
     lower = short.lower()
     if not any(hint in lower for hint in ATTRIBUTION_HINTS):
         return Measure(0.0)
-    starts = {short.rfind("\n", 0, m.start()) for m in ATTRIBUTION.finditer(short)}  # one count per line
-    if not starts:
+    lines = {lower.count("\n", 0, m.start()) for m in ATTRIBUTION.finditer(lower)}  # one count per line
+    if not lines:
         return Measure(0.0)
-    first = min(starts) + 1
-    return Measure(float(min(len(starts), 2)), short[first : short.find("\n", first) % (len(short) + 1)][:80])
+    return Measure(float(min(len(lines), 2)), short.split("\n")[min(lines)][:80])
 
 
 def _authors(page: Page) -> Iterator[str]:

@@ -119,6 +119,18 @@ def load_labelled(sources: Sequence[Path], *, min_per_class: int = 5) -> Dataset
     return Dataset(pages, report.warnings)
 
 
+def page_digest(page: LabelledPage) -> str:
+    """A short content digest of a page without fetching it: the file's bytes, inline content, or the URL."""
+    if page.path is not None:
+        try:
+            content = page.path.read_bytes()
+        except OSError:
+            content = str(page.path).encode()
+    else:
+        content = (page.html or page.text or page.url or page.id).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(content).hexdigest()[:16]
+
+
 def read_page(page: LabelledPage, max_bytes: int = MAX_BYTES) -> tuple[bytes | str, InputKind]:
     """The page's content and loader kind; files are read, URL-only rows fetched. Raises NewsqualError."""
     if page.path is not None:

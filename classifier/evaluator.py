@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .dataset import load_labelled
+from .dataset import load_labelled, page_digest
 from .evaluation import ScoredItem, evaluate
 from .features import extract_features
 from .report import write_html, write_plots
@@ -37,6 +37,8 @@ def run_evaluation(
     ]
     report = evaluate(items, scorer.threshold, n_boot=n_boot)
     report["model"] = {"data_digest": scorer.bundle.data_digest[:12], "threshold": scorer.threshold}
+    seen = set(scorer.bundle.metrics.get("train_pages", ()))
+    report["seen_in_training"] = sum(page_digest(p) in seen for p in dataset.pages if p.label != "borderline")
     report_dir.mkdir(parents=True, exist_ok=True)
     plots = write_plots(items, report, report_dir)
     html = write_html(report, plots, report_dir / "report.html")

@@ -296,7 +296,8 @@ def _summary_line(report: dict[str, Any]) -> str:
     labels = ", ".join(f"{k} {v}" for k, v in c["by_label"].items())
     text = (f"threshold {report['threshold']:.3f} · {c['total']} pages ({labels}) · real {c['real']}, "
             f"generated {c['generated']} · failed {c['failed']} · bootstrap {report['n_boot']} resamples")
-    return f'<p class="meta">{html.escape(text)}</p>'
+    warning = "".join(f"<p class=\"warn\"><strong>{html.escape(line.strip())}</strong></p>" for line in _seen_warning(report))
+    return f'<p class="meta">{html.escape(text)}</p>{warning}'
 
 
 def _generated_html(gen: dict[str, Any] | None) -> str:
@@ -399,6 +400,15 @@ def _text_mistakes(title: str, rows: Sequence[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _seen_warning(report: dict[str, Any]) -> list[str]:
+    """A warning line when the model was trained on some of the evaluated pages."""
+    seen = report.get("seen_in_training") or 0
+    if not seen:
+        return []
+    return [f"WARNING: {seen} of these pages were in the model's training data; these figures are optimistic.",
+            "         Use held-out pages, or the cross-validated figures in the model card."]
+
+
 def render_text(report: dict[str, Any]) -> str:
     """A readable multi-line summary of the report for the terminal."""
     c, bl = report["counts"], report["borderline"]
@@ -406,6 +416,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines = [
         f"newsqual evaluation at threshold {report['threshold']:.3f}",
         f"pages: {c['total']} ({labels}); real {c['real']}, generated {c['generated']}; failed {c['failed']}",
+        *_seen_warning(report),
         "",
         *_text_metrics(report, "Headline, real pages"),
         f"  Brier score {fmt(report['calibration']['brier'])}",

@@ -24,7 +24,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from . import settings
-from .dataset import LabelledPage, load_labelled, read_page
+from .dataset import LabelledPage, load_labelled, page_digest, read_page
 from .evaluation import ScoredItem, evaluate
 from .features import extract_features
 from .loader import load_page
@@ -81,7 +81,12 @@ def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(
     report_text = evaluate([i for i in items if i.source == "text"], bundle.threshold, n_boot=config.n_boot)
     card = _card(dataset.pages, generated, views, cv, report, report_text, adversarial, bundle.metrics, config)
     card["cv_folds"] = fold_metrics(items, cv)
-    bundle.metrics.update({"cv": report, "adversarial_auc": adversarial})
+    bundle.metrics.update({
+        "cv": report,
+        "adversarial_auc": adversarial,
+        # lets `evaluate` warn when it is given pages the model was trained on
+        "train_pages": sorted({page_digest(p) for p in real}),
+    })
     save_bundle(bundle, out)
     write_card(card, report, out)
     _cv_plots([i for i in items if i.source == "html"] + border_items, report, out.parent / "plots")

@@ -53,6 +53,7 @@ def test_evaluate_reports_and_plots(trained: Path, labelled: Path, tmp_path: Pat
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["roc_auc"]["value"] > 0.9
     assert set(report["confusion"]) == {"tp", "fp", "tn", "fn"}
+    assert report["seen_in_training"] == 36  # evaluated on its own training pages: flagged as optimistic
     for name in ("roc", "pr", "reliability", "histogram"):
         png = next(tmp_path.glob(f"*{name}*.png"))
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

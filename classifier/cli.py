@@ -271,8 +271,21 @@ def train(
     except NewsqualError as exc:
         raise _fail(str(exc)) from None
     cv = outcome.card["cv_real_html"]
-    typer.echo(f"wrote {out} (+ .sha256, MODEL.md, model_card.json)", err=True)
-    typer.echo(json.dumps({k: cv.get(k) for k in ("roc_auc", "pr_auc", "precision", "recall", "fpr")} | {"threshold": cv.get("threshold"), "adversarial_auc": outcome.card["adversarial_auc"]}))
+    for page_id, reason in outcome.card["data"]["failed_pages"].items():
+        typer.echo(f"skipped {page_id}: {reason}", err=True)
+    typer.echo(f"wrote {out} (+ .sha256, MODEL.md, model_card.json, plots/)", err=True)
+    typer.echo(f"cross-validated on real pages (folds grouped by site), threshold {cv['threshold']:.3f}:")
+    for key, name in (("roc_auc", "ROC-AUC"), ("pr_auc", "PR-AUC"), ("precision", "precision"), ("recall", "recall"),
+                      ("fpr", "false-positive rate")):
+        metric = cv.get(key) or {}
+        if metric.get("value") is not None:
+            lo, hi = metric["ci95"]
+            typer.echo(f"  {name:20} {metric['value']:.3f}  [{lo:.3f}, {hi:.3f}]")
+    artefact = outcome.card["adversarial_auc"]
+    typer.echo(f"  generator artefact check (ROC-AUC, 0.5 is best): {artefact}")
+    if artefact is not None and artefact > 0.75:
+        typer.echo("warning: generated pages are easy to tell from your real ones even without their markers; "
+                   "check the model on held-out real pages, or retrain with --synthetic 0", err=True)
 
 
 def _stage_progress() -> Any:

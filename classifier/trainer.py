@@ -160,12 +160,14 @@ class _Views:
     gen: dict[str, np.ndarray]
     pages: dict[str, LabelledPage]
     failed: dict[str, str]
+    gen_text: dict[str, np.ndarray] = field(default_factory=dict)
 
     def train_data(self) -> tuple[TrainData, list[tuple[LabelledPage, str]]]:
         """Stack all views into one training matrix; rows remember page and view."""
         rows: list[tuple[LabelledPage, str]] = []
         vecs: list[np.ndarray] = []
-        for view, table in (("html", self.html), ("text", self.text), ("generated", self.gen)):
+        views = (("html", self.html), ("text", self.text), ("generated", self.gen), ("generated-text", self.gen_text))
+        for view, table in views:
             for pid, vec in table.items():
                 rows.append((self.pages[pid], view))
                 vecs.append(vec)
@@ -190,8 +192,10 @@ def _measure(real: list[LabelledPage], generated: list[LabelledPage], config: Tr
     html, failed = table(real, "measuring pages")
     text, _ = table([p for p in real if p.id in html], "measuring text dumps", as_text=True) if config.text_views else ({}, {})
     gen, _ = table(generated, "measuring generated pages") if generated else ({}, {})
+    use_gen_text = generated and config.text_views
+    gen_text, _ = table(generated, "measuring generated text dumps", as_text=True) if use_gen_text else ({}, {})
     pages = {p.id: p for p in [*real, *generated]}
-    return _Views(html, text, gen, pages, failed)
+    return _Views(html, text, gen, pages, failed, gen_text)
 
 
 def _item(row: tuple[LabelledPage, str], score: float) -> ScoredItem:

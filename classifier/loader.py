@@ -32,7 +32,7 @@ def load_page(
 ) -> Page:
     """Decode and parse one page; raises :class:`InputError` for empty or binary input."""
     lower = {str(k).lower(): str(v) for k, v in (headers or {}).items()}
-    text = data if isinstance(data, str) else _decode(data, lower, max_bytes)
+    text = data if isinstance(data, str) else decode_page(data, lower, max_bytes)
     if "\x00" in text[:4096]:
         raise InputError("input looks binary (NUL characters in text)")
     if not text or text.isspace():
@@ -42,7 +42,7 @@ def load_page(
     return parse_text(text, url, lower)
 
 
-def _decode(data: bytes, headers: Mapping[str, str], max_bytes: int) -> str:
+def decode_page(data: bytes, headers: Mapping[str, str], max_bytes: int) -> str:
     """Bytes to text: gunzip if gzipped, refuse binary, charset from headers/meta/detection."""
     # decode_bytes checks byte-order marks before sniffing for binary data: UTF-16/32
     # text with a BOM is full of NUL and control bytes and must not be refused here.

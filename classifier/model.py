@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import platform
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import joblib
 import numpy as np
-import sklearn
 
 from .errors import ModelError
 from .signals import SIGNALS, signal_versions
@@ -23,9 +23,14 @@ from .signals import SIGNALS, signal_versions
 FORMAT = 1
 
 
+def _sklearn_version() -> str:
+    """The installed scikit-learn version, without importing it (unpickling a bundle does that)."""
+    return version("scikit-learn")
+
+
 def library_versions() -> dict[str, str]:
     """Versions of the libraries whose behaviour a bundle depends on."""
-    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__}
+    return {"python": platform.python_version(), "scikit-learn": _sklearn_version(), "numpy": np.__version__}
 
 
 def feature_names() -> list[str]:
@@ -108,8 +113,9 @@ def _checked(data: object, path: Path) -> Bundle:
         changed = sorted(k for k, v in signal_versions().items() if data["signal_versions"].get(k) != v)
         raise ModelError(f"{path.name} was trained with other signal versions ({', '.join(changed)}); retrain it")
     theirs = data["library_versions"].get("scikit-learn", "?")
-    if theirs.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise ModelError(f"{path.name} was built with scikit-learn {theirs}, this is {sklearn.__version__}")
+    ours = _sklearn_version()
+    if theirs.split(".")[:2] != ours.split(".")[:2]:
+        raise ModelError(f"{path.name} was built with scikit-learn {theirs}, this is {ours}")
     if not 0.0 < float(data["threshold"]) < 1.0:
         raise ModelError(f"{path.name} has an invalid threshold {data['threshold']}")
     return Bundle(**data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,7 @@ class Scorer:
         except NewsqualError as exc:
             return Result.failed(url, str(exc))
         result = self._score_data(got.content, url, got.final_url, got.headers, "auto")
-        return _with_final_url(result, got.final_url)
+        return replace(result, final_url=got.final_url)
 
     def score_many(self, sources: Iterable[str | Path]) -> Iterator[Result]:
         """Score URLs and file paths in order; a failed item yields an error result and the batch goes on."""
@@ -189,10 +189,3 @@ class Scorer:
             return Result.failed(source, f"could not parse page: {type(exc).__name__}", url)
         return self.score_page(page, source)
 
-
-def _with_final_url(result: Result, final_url: str) -> Result:
-    """``result`` with ``final_url`` set (results are frozen)."""
-    return Result(
-        source=result.source, score=result.score, label=result.label, reasons=result.reasons,
-        signals=result.signals, final_url=final_url, error=result.error,
-    )

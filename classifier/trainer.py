@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import random
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,10 +28,10 @@ from . import settings
 from .dataset import LabelledPage, load_labelled, page_digest, read_page
 from .evaluation import ScoredItem, evaluate
 from .features import extract_features
-from .loader import load_page
-from .model import save_bundle
+from .loader import decode_page, load_page
+from .model import Bundle, save_bundle
 from .synthetic import _XML_UNSAFE, make_scraper_page
-from .training import TrainData, cross_validate, data_digest, fit_bundle
+from .training import C_GRID, CVResult, TrainData, cross_validate, data_digest, fit_bundle
 
 log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
@@ -143,10 +144,8 @@ def _html_of(page: LabelledPage) -> str | None:
         return None
     if isinstance(data, str):
         return data
-    from .loader import _decode  # noqa: PLC0415
-
     try:
-        return _decode(data, {}, 5 * 1024 * 1024)
+        return decode_page(data, {}, settings.MAX_BYTES)
     except Exception:  # noqa: BLE001
         return None
 
@@ -223,7 +222,7 @@ def adversarial_auc(views: _Views, stripped: list[LabelledPage], config: TrainCo
     return round(float(roc_auc_score(y, scores)), 4)
 
 
-def _score_border(border: list[LabelledPage], bundle: Any, config: TrainConfig, progress: Progress) -> list[ScoredItem]:
+def _score_border(border: list[LabelledPage], bundle: Bundle, config: TrainConfig, progress: Progress) -> list[ScoredItem]:
     """Borderline pages scored by the final model (they never enter fitting)."""
     if not border:
         return []
@@ -239,7 +238,7 @@ def _score_border(border: list[LabelledPage], bundle: Any, config: TrainConfig, 
     ]
 
 
-def fold_metrics(items: list[ScoredItem], cv: Any) -> dict[str, Any]:
+def fold_metrics(items: list[ScoredItem], cv: CVResult) -> dict[str, Any]:
     """ROC-AUC, recall and FPR of each outer fold on real HTML pages (each at its own threshold), with mean and spread."""
     flagged = cv.flagged()
     per_fold: list[dict[str, float | None]] = []
@@ -264,10 +263,12 @@ def fold_metrics(items: list[ScoredItem], cv: Any) -> dict[str, Any]:
     return summary
 
 
-def _card(pages, generated, views, cv, report, report_text, adversarial, fit_metrics, config) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def _card(
+    pages: Sequence[LabelledPage], generated: Sequence[LabelledPage], views: _Views, cv: CVResult,
+    report: dict[str, Any], report_text: dict[str, Any], adversarial: float | None,
+    fit_metrics: dict[str, Any], config: TrainConfig,
+) -> dict[str, Any]:
     """The model card as JSON-ready data."""
-    from collections import Counter  # noqa: PLC0415
-
     return {
         "data": {
             "by_label": dict(Counter(p.label for p in pages)),
@@ -279,7 +280,7 @@ def _card(pages, generated, views, cv, report, report_text, adversarial, fit_met
         },
         "config": {"max_fpr": config.max_fpr, "synthetic": config.synthetic, "text_views": config.text_views,
                    "seed": config.seed},
-        "search": {"C_grid": list(__import__("classifier.training", fromlist=["C_GRID"]).C_GRID),
+        "search": {"C_grid": list(C_GRID),
                    "chosen_C": fit_metrics.get("C"), "fold_C": cv.fold_C},
         "cv_fold_thresholds": [round(t, 4) for t in cv.fold_thresholds],
         "cv_real_html": report,

@@ -20,8 +20,8 @@ from sklearn.model_selection import StratifiedGroupKFold
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from .model import Bundle, feature_names, library_versions
 from .estimator import SignedLogisticRegression
+from .model import Bundle, feature_names, library_versions
 from .signals import SIGNALS, signal_versions
 
 log = logging.getLogger(__name__)

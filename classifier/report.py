@@ -174,14 +174,15 @@ def _plot_histogram(ax: Axes, items: Sequence[ScoredItem], threshold: float) -> 
     real = select(items, borderline=True)
     for label in (ORIGINAL, LOW_QUALITY, BORDERLINE):
         scores = [float(it.score) for it in real if it.label == label and it.score is not None]
-        if scores:
-            ax.hist(scores, bins=edges, histtype="stepfilled", alpha=0.35, color=LABEL_COLORS[label],
-                    edgecolor=LABEL_COLORS[label], lw=1.5, label=f"{label} (n={len(scores)})")
+        if scores:  # each label as a share of its own pages, so 47 pages show beside 783
+            ax.hist(scores, bins=edges, weights=[1 / len(scores)] * len(scores), histtype="stepfilled", alpha=0.35,
+                    color=LABEL_COLORS[label], edgecolor=LABEL_COLORS[label], lw=1.5,
+                    label=f"{label} (n={len(scores)})")
     ax.axvline(threshold, color="black", ls="--", lw=1.5, label=f"threshold {threshold:.3f}")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, ax.get_ylim()[1] * 1.25)  # headroom for the legend
     ax.set_xlabel("Score (probability of low_quality)", fontsize=12)
-    ax.set_ylabel("Pages", fontsize=12)
+    ax.set_ylabel("Share of the label's pages", fontsize=12)
     ax.set_title("Score distribution by label, real pages", fontsize=14)
     ax.legend(loc="upper center", fontsize=11, ncols=2)
     ax.grid(alpha=0.3)

@@ -185,3 +185,16 @@ def test_a_missing_model_fails_the_shard_with_its_reason(shards: list[Path], tmp
     report = dist.score_shard(str(shards[0]), str(tmp_path), str(tmp_path / "none.joblib"), None)
     assert (report.status, report.output) == ("failed", None)
     assert "ModelError" in (report.error or "") and "not found" in (report.error or "")
+
+
+def test_cli_dask_option_scores_shards_on_a_scheduler(client: Client, shards: list[Path], tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    out = tmp_path / "results"
+    result = CliRunner().invoke(app, ["score", *map(str, shards), "--dask", client.scheduler.address, "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    reports = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["status"] for r in reports] == ["done"] * len(shards)
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{s.name}.jsonl" for s in shards)

@@ -28,7 +28,6 @@ BLOCK_TAGS = frozenset(
     "summary details caption".split()
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_SPACE = re.compile(r"\s+")
 
 
 def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | None = None) -> Page:
@@ -228,5 +227,5 @@ def _text_of(el: etree._Element) -> str:
 
 
 def _clean(text: str) -> str:
-    """Collapse white space."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse white space (str.split is several times faster than a regex here)."""
+    return " ".join(text.split())

@@ -66,15 +66,16 @@ def is_heading(block: Block) -> bool:
 def link_lists(blocks: Sequence[Block], text_page: bool) -> tuple[LinkList, ...]:
     """Runs of headline-like items; a named heading just before the run is kept with it."""
     found: list[LinkList] = []
+    item = [is_list_item(b, text_page) for b in blocks]
     i, n = 0, len(blocks)
     while i < n:
-        if not is_list_item(blocks[i], text_page):
+        if not item[i]:
             i += 1
             continue
         j = i
-        while j < n and (is_list_item(blocks[j], text_page) or _is_filler(blocks[j])):
+        while j < n and (item[j] or _is_filler(blocks[j])):
             j += 1
-        items = tuple(_LIST_BULLET.sub("", b.text) for b in blocks[i:j] if is_list_item(b, text_page))
+        items = tuple(_LIST_BULLET.sub("", blocks[k].text) for k in range(i, j) if item[k])
         heading = _heading_before(blocks, i)
         # Text pages need a named heading: runs of short lines also occur in prose.
         if len(items) >= LIST_MIN_ITEMS and (heading or not text_page):

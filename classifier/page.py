@@ -96,7 +96,7 @@ class Page:
     domain: str | None = field(init=False)
     body_text: str = field(init=False)  # the article body, one paragraph a line
     visible_text: str = field(init=False)  # all visible text, one block a line
-    body_words: tuple[str, ...] = field(init=False)  # word tokens of the body
+    body_words: tuple[str, ...] = field(init=False)  # lower-cased word tokens of the body
 
     def __post_init__(self) -> None:
         """Fill in the derived fields."""
@@ -104,7 +104,7 @@ class Page:
         object.__setattr__(self, "domain", host_of(self.url))
         object.__setattr__(self, "body_text", body_text)
         object.__setattr__(self, "visible_text", "\n".join(b.text for b in self.blocks))
-        object.__setattr__(self, "body_words", tuple(words(body_text)))
+        object.__setattr__(self, "body_words", tuple(words(body_text.lower())))
 
 
 _HOST_PORT = re.compile(r":\d+$")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from .tokens import words
 
@@ -29,14 +30,17 @@ STOP_WORDS = frozenset(
 
 def content_terms(text: str) -> frozenset[str]:
     """Lower-cased content words of ``text``, cut to a 5-letter stem so plurals match."""
-    return frozenset(
-        w.lower()[:5] for w in words(text) if len(w) >= 4 and not w.isdigit() and w.lower() not in STOP_WORDS
-    )
+    return frozenset(_stems(words(text.lower())))
 
 
-def topic_terms(title: str, body: str) -> frozenset[str]:
-    """What an article is about: its title's content terms and body terms used at least twice."""
-    counts = Counter(
-        w.lower()[:5] for w in words(body) if len(w) >= 4 and not w.isdigit() and w.lower() not in STOP_WORDS
-    )
+def topic_terms(title: str, body_words: Iterable[str]) -> frozenset[str]:
+    """What an article is about: its title's content terms and body terms used at least twice.
+
+    ``body_words`` are the lower-cased body tokens (``Page.body_words``)."""
+    counts = Counter(_stems(body_words))
     return content_terms(title) | frozenset(t for t, n in counts.items() if n >= 2)
+
+
+def _stems(lower_words: Iterable[str]) -> Iterator[str]:
+    """5-letter stems of the content words among lower-cased tokens."""
+    return (w[:5] for w in lower_words if len(w) >= 4 and w not in STOP_WORDS and not w.isdigit())

@@ -34,7 +34,7 @@ def stopword_share(page: Page) -> Measure:
     toks = page.body_words
     if not toks:
         return Measure(0.0)
-    stops = sum(1 for t in toks if t.lower() in STOP_WORDS)
+    stops = sum(1 for t in toks if t in STOP_WORDS)
     return Measure(stops / len(toks), f"{stops} of {len(toks)} body words are function words")
 
 

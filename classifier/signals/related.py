@@ -24,7 +24,7 @@ def _find_offtopic(page: Page) -> tuple[list[str], int]:
     """Compute :func:`_offtopic_items` for one page."""
     if not page.link_lists:
         return [], 0
-    body_terms = topic_terms(page.title, page.body_text)
+    body_terms = topic_terms(page.title, page.body_words)
     if not body_terms:
         return [], 0
     items = [item for lst in page.link_lists for item in lst.items]

@@ -129,16 +129,18 @@ def _set_canonical(root: etree._Element, url: str, rng: random.Random) -> None:
 
 
 def _pick_markers(rng: random.Random) -> list[str]:
-    """A random subset of markers; about a fifth of pages get none or one."""
+    """A random subset of markers; about a third of pages ask for none or one."""
     pool = ["breadcrumb", "brand_suffix", "counter", "related", "related", "fake_date", "source_line",
             "wire_uncredited", "generic_author", "chatbot", "adverts", "repeat", "drop_schema", "mojibake", "llm_style"]
     weights = [0.3, 0.35, 0.3, 0.5, 0.3, 0.4, 0.35, 0.3, 0.25, 0.05, 0.2, 0.05, 0.4, 0.1, 0.1]
     n = rng.choice((0, 1, 1, 2, 2, 3, 3, 4, 5, 6))
+    candidates = list(zip(pool, weights, strict=True))
+    rng.shuffle(candidates)  # no marker is favoured by its place in the pool
     chosen: list[str] = []
-    for name, w in zip(pool, weights, strict=True):
+    for name, w in candidates:
         if len(chosen) < n and rng.random() < w:
             chosen.append(name)
-    return list(dict.fromkeys(chosen))
+    return chosen  # "related" may appear twice: two story lists
 
 
 def _llm_rewrite(paragraphs: list[str], rng: random.Random) -> list[str]:

@@ -95,6 +95,7 @@ class Page:
     # Derived once at construction, since many signals read them:
     domain: str | None = field(init=False)
     body_text: str = field(init=False)  # the article body, one paragraph a line
+    body_lower: str = field(init=False)  # the same, lower-cased (for cheap substring tests)
     visible_text: str = field(init=False)  # all visible text, one block a line
     body_words: tuple[str, ...] = field(init=False)  # lower-cased word tokens of the body
 
@@ -104,7 +105,9 @@ class Page:
         object.__setattr__(self, "domain", host_of(self.url))
         object.__setattr__(self, "body_text", body_text)
         object.__setattr__(self, "visible_text", "\n".join(b.text for b in self.blocks))
-        object.__setattr__(self, "body_words", tuple(words(body_text.lower())))
+        body_lower = body_text.lower()
+        object.__setattr__(self, "body_lower", body_lower)
+        object.__setattr__(self, "body_words", tuple(words(body_lower)))
 
 
 _HOST_PORT = re.compile(r":\d+$")

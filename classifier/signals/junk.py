@@ -53,11 +53,11 @@ HINTS = {
 }
 
 
-def _count(pattern: re.Pattern[str], text: str) -> Measure:
-    """How often ``pattern`` occurs in ``text``, with the first match as evidence."""
+def _count(pattern: re.Pattern[str], text: str, lower: str | None = None) -> Measure:
+    """How often ``pattern`` occurs in ``text`` (``lower``: the same lower-cased, if at hand)."""
     hints = HINTS.get(pattern)
     if hints is not None:
-        lower = text.lower()
+        lower = text.lower() if lower is None else lower
         if not any(h in lower for h in hints):
             return Measure(0.0)
     matches = [m.group(0) for m in pattern.finditer(text)]
@@ -87,12 +87,12 @@ def template_leftover(page: Page) -> Measure:
 
 def chatbot_phrase(page: Page) -> Measure:
     """Phrases leaked from chatbot output ("As an AI language model", "Certainly! Here is")."""
-    return _count(CHATBOT, page.body_text)
+    return _count(CHATBOT, page.body_text, page.body_lower)
 
 
 def spun_phrase(page: Page) -> Measure:
     """Synonym-swap artefacts of article spinners ("synthetic intelligence", "profound studying")."""
-    return _count(SPUN, page.body_text)
+    return _count(SPUN, page.body_text, page.body_lower)
 
 
 def advert_lines(page: Page) -> Measure:
@@ -149,7 +149,7 @@ def llm_style(page: Page) -> Measure:
     n_words = len(page.body_words)
     if n_words < 50:
         return Measure(0.0)
-    lower = page.body_text.lower().replace("\u2019", "'")
+    lower = page.body_lower.replace("\u2019", "'")
     counts = {p: n for p in LLM_PHRASES if (n := lower.count(p))}
     if not counts:
         return Measure(0.0)

@@ -17,7 +17,8 @@ from typing import Annotated, Any
 import typer
 
 from . import settings
-from .errors import DataError, InputError, ModelError, NewsqualError
+from .errors import DataError, InputError, MissingDependency, ModelError, NewsqualError
+from .extras import require
 from .options import ScoreOptions
 from .scorer import Result, Scorer
 from .sources import expand_targets, is_url, is_warc_file
@@ -63,16 +64,19 @@ def _score_target(scorer: Scorer, target: str, stdin_kind: str) -> Iterator[Resu
 
 def _score_warc(scorer: Scorer, path: Path) -> Iterator[Result]:
     """Every HTML response record of a WARC file; skips are counted and reported on stderr."""
-    from .warc import WarcCounts, iter_warc  # noqa: PLC0415
-
-    counts = WarcCounts()
+    counts = None
     try:
+        require("reading WARC files", "fastwarc", "warcio", any_of=True)
+        from .warc import WarcCounts, iter_warc  # noqa: PLC0415
+
+        counts = WarcCounts()
         for page in iter_warc(path, counts, scorer.options.max_bytes):
             result = scorer.score_bytes(page.data, page.source, page.url, page.headers)
             yield replace(result, final_url=result.final_url or page.url)
     except NewsqualError as exc:
         yield Result.failed(str(path), str(exc))
-    typer.echo(f"{path}: {counts}", err=True)
+    if counts is not None:
+        typer.echo(f"{path}: {counts}", err=True)
 
 
 def _render_row(result: Result) -> str:
@@ -130,8 +134,10 @@ def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: boo
     done: set[str] = set()
     if output is not None:
         try:
+            if output.suffix == ".parquet":
+                require("Parquet output", "pyarrow")
             sink = open_sink(output, resume)
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, MissingDependency) as exc:
             raise _fail(str(exc)) from None
         done = sink.done_sources()
     failed = 0
@@ -176,6 +182,10 @@ class _NoBar:
 
 def _run_dask(scheduler: str, targets: list[str], out: Path | None, model: Path | None, threshold: float | None) -> int:
     """Score shards on Dask; results go to one JSONL file per shard in ``out`` (a folder)."""
+    try:
+        require("--dask", "distributed")
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # its INFO lines would drown the results
     from .distributed import score_shards  # noqa: PLC0415
 
@@ -317,6 +327,10 @@ def evaluate(
     n_boot: Annotated[int, typer.Option("--n-boot", help="Bootstrap resamples for confidence intervals.")] = 1000,
 ) -> None:
     """Score a labelled set and report ROC-AUC, PR-AUC, precision/recall/FPR, per-category and per-language figures."""
+    try:
+        require("newsqual evaluate (plots)", "matplotlib")
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
     from .evaluator import run_evaluation  # noqa: PLC0415
     from .report import render_text  # noqa: PLC0415
 
@@ -338,6 +352,10 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Serve POST /score (HTML or text in, JSON result out) and GET /health. Never fetches URLs."""
+    try:
+        require("newsqual serve", "starlette", "uvicorn")
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
     from .serve import run  # noqa: PLC0415
 
     try:

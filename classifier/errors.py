@@ -4,7 +4,8 @@
     ├── InputError           a page we cannot read: empty, binary, unknown file type
     ├── FetchError           a URL we could not fetch: network, HTTP status, type, size, timeout
     ├── ModelError           a model bundle that is missing, tampered with or incompatible
-    └── DataError            labelled data with problems (every one listed in ``problems``)
+    ├── DataError            labelled data with problems (every one listed in ``problems``)
+    └── MissingDependency    an optional feature whose extra is not installed
 
 A batch records a failed item with ``str(error)`` as its reason and goes on.
 """
@@ -40,3 +41,7 @@ class DataError(NewsqualError):
         head = f"{len(problems)} problem(s) in labelled data"
         super().__init__(head + ":\n  " + "\n  ".join(problems))
         self.problems = problems
+
+
+class MissingDependency(NewsqualError):
+    """An optional feature needs a package that is not installed; the message names the extra."""

@@ -9,7 +9,8 @@ from typing import Any
 from .dataset import load_labelled, page_digest
 from .evaluation import ScoredItem, evaluate
 from .features import extract_features
-from .report import write_html, write_plots
+from .plots import write_plots
+from .report import write_html
 from .scorer import Scorer
 from .signals import SIGNALS
 

@@ -338,7 +338,7 @@ def write_card(card: dict[str, Any], report: dict[str, Any], bundle_path: Path) 
 def _cv_plots(items: list[ScoredItem], report: dict[str, Any], out_dir: Path) -> None:
     """ROC, PR, reliability and histogram plots of the cross-validated scores (needs matplotlib)."""
     try:
-        from .report import write_plots  # noqa: PLC0415
+        from .plots import write_plots  # noqa: PLC0415
     except ImportError:
         log.warning("matplotlib is not installed: no cross-validation plots written")
         return

@@ -29,42 +29,13 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ORIGINAL = """<!doctype html><html><head><meta charset="utf-8">
-<title>Transit agency adds late buses on three routes | Metro Herald</title>
-<meta property="og:type" content="article"><meta name="author" content="Ana Ruiz">
-<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2024-05-14T08:00:00Z",
-"author": {"@type": "Person", "name": "Ana Ruiz"}}</script></head>
-<body><article><h1>Transit agency adds late buses on three routes</h1><p>By Ana Ruiz</p>
-<p>The regional transit agency will run buses until 1 a.m. on three of its busiest routes starting in June,
-its board decided on Monday after a year of requests from night-shift workers.</p>
-<p>The change adds about 40 trips a week and will cost $1.1 million a year, which the agency said it can cover
-with higher-than-expected fare revenue. Ridership on the three routes is back to 95 percent of its 2019 level.</p>
-<p>Hospital and warehouse workers told the board that the last bus now leaves before their shifts end, forcing
-them to pay for rides home. "This gives me two hours of my night back," said nurse Dana Brooks.</p>
-<p>The agency will review the late service after six months and may extend it to other routes.</p>
-</article></body></html>"""
+EXAMPLES = ROOT / "examples"
 
-SCRAPER = """<html><head><title>Current:Home > News > Transit agency adds late buses-NewsTodayHub</title></head>
-<body><div>Current:Home > News > Transit agency adds late buses-NewsTodayHub</div>
-<span>veryGood! (6745)</span><span>Like (91)</span>
-<p>CHICAGO (AP) — The transit agency will run late buses on three routes, officials said in 2017.</p>
-<p>The change adds about 40 trips a week, the agency said in 2017.</p><p>Date: 2024-09-21 08:14</p>
-<p><a href="https://example.org/">Source link</a></p>
-<h3>Related</h3><ul><li><a href="/1">Pop star reveals secret wedding photos</a></li>
-<li><a href="/2">Reality TV couple announce divorce after three months</a></li>
-<li><a href="/3">Supermodel shows off luxury mansion with gold bathtub</a></li></ul>
-<h3>Ranking</h3><ul><li><a href="/4">Billionaire heiress buys private island</a></li>
-<li><a href="/5">Boy band reunion tour tickets sell out in minutes</a></li></ul></body></html>"""
-
-TEXT = """Farmers market moves to the riverfront
-The Saturday farmers market will move to the riverfront park in July, the city said, because the downtown lot
-it uses is being repaved. About 60 vendors are expected, and parking will be free in the nearby garage."""
-
-#: The JSON payloads posted (in turn) and scored in-process for the baseline.
+#: The JSON payloads posted (in turn) and scored in-process for the baseline: the project's example pages.
 PAGES: list[dict[str, str]] = [
-    {"html": ORIGINAL, "url": "https://metroherald.example/news/late-buses"},
-    {"html": SCRAPER, "url": "http://newstodayhub.example/html/2024/9.html"},
-    {"text": TEXT},
+    {"html": (EXAMPLES / "original_article.html").read_text(), "url": "https://riversideledger.example/news/flood"},
+    {"html": (EXAMPLES / "scraper_copy.html").read_text(), "url": "https://dailytrendhub.example/news/flood"},
+    {"text": (EXAMPLES / "scraper_dump.txt").read_text()},
 ]
 
 

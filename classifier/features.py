@@ -11,6 +11,7 @@ entry is recomputed.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import importlib.util
 import json
@@ -253,8 +254,12 @@ def _cache_put(cache: Path | None, key: str, vector: np.ndarray) -> None:
 
 
 @lru_cache(maxsize=1)
+@functools.cache
 def _code_digest() -> str:
-    """SHA-256 over the source of every package module that loading and measuring a page imports."""
+    """SHA-256 over the source of every package module that loading and measuring a page imports.
+
+    Computed once per process: it reads and parses some twenty source files, which cost more
+    than scoring a page when ``cache_key`` did it for every page."""
     h = hashlib.sha256()
     for name, path in sorted(feature_modules().items()):
         h.update(f"{name}\n".encode())

@@ -30,6 +30,7 @@ from .evaluation import ScoredItem, evaluate
 from .features import extract_features
 from .loader import decode_page, load_page
 from .model import Bundle, save_bundle
+from .page import Page
 from .synthetic import _XML_UNSAFE, make_scraper_page
 from .training import C_GRID, CVResult, TrainData, cross_validate, data_digest, fit_bundle
 
@@ -98,16 +99,13 @@ def make_generated(real: Sequence[LabelledPage], n: int, rng: random.Random) -> 
     """``n`` scraper-style pages from real originals, and the same transplants with no markers."""
     originals = [p for p in real if p.label == "original" and p.path is not None]
     parsed = _parse_some(originals, rng, limit=max(3 * n, 60))
-    articles = [(p, page) for p, page in parsed if len(page.body) >= 2]
-    headlines = [_XML_UNSAFE.sub("", page.title) for _, page in parsed if 20 <= len(page.title) <= 120]
+    articles = [(p, page) for p, _, page in parsed if len(page.body) >= 2]
+    headlines = [_XML_UNSAFE.sub("", page.title) for _, _, page in parsed if 20 <= len(page.title) <= 120]
     made: list[LabelledPage] = []
     bare: list[LabelledPage] = []
     for i in range(min(n, len(articles))):
         source, article = articles[i % len(articles)]
-        host, _ = rng.choice(parsed)
-        host_html = _html_of(host)
-        if host_html is None:
-            continue
+        host, host_html, _ = rng.choice(parsed)
         seed = rng.random()
         for markers, out in ((True, made), (False, bare)):
             try:
@@ -123,31 +121,18 @@ def make_generated(real: Sequence[LabelledPage], n: int, rng: random.Random) -> 
     return made, bare
 
 
-def _parse_some(pages: Sequence[LabelledPage], rng: random.Random, limit: int) -> list[tuple[LabelledPage, Any]]:
-    """Parse a random sample of pages; unreadable ones are skipped."""
+def _parse_some(pages: Sequence[LabelledPage], rng: random.Random, limit: int) -> list[tuple[LabelledPage, str, Page]]:
+    """A random sample of pages, each read once: its decoded HTML and its parsed form (unreadable ones skipped)."""
     sample = rng.sample(list(pages), k=min(limit, len(pages)))
     out = []
     for p in sample:
         try:
             data, kind = read_page(p)
-            out.append((p, load_page(data, url=p.url, kind=kind)))
+            html = data if isinstance(data, str) else decode_page(data, {}, settings.MAX_BYTES)
+            out.append((p, html, load_page(html, url=p.url, kind=kind)))
         except Exception as exc:  # noqa: BLE001 - a page we cannot read just isn't used as material
             log.debug("skipping %s as generator material: %s", p.id, exc)
     return out
-
-
-def _html_of(page: LabelledPage) -> str | None:
-    """The page's HTML as text, or None."""
-    try:
-        data, _ = read_page(page)
-    except Exception:  # noqa: BLE001
-        return None
-    if isinstance(data, str):
-        return data
-    try:
-        return decode_page(data, {}, settings.MAX_BYTES)
-    except Exception:  # noqa: BLE001
-        return None
 
 
 @dataclass

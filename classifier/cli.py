@@ -10,7 +10,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -49,34 +49,27 @@ def _load(model: Path | None, options: ScoreOptions) -> Scorer:
 
 
 def _score_target(scorer: Scorer, target: str, stdin_kind: str) -> Iterator[Result]:
-    """Results for one target: a URL, a page file, a WARC file or ``-`` (stdin)."""
+    """Results for one target: ``-`` (stdin), a WARC file (skip counts go to stderr), a URL or a page file."""
     if target == "-":
         data = sys.stdin.buffer.read(scorer.options.max_bytes + 1)
         kind = "auto" if stdin_kind == "auto" else stdin_kind
         yield scorer.score_bytes(data, "<stdin>", kind=kind)  # type: ignore[arg-type]
-    elif is_url(target):
-        yield scorer.score_url(target)
-    elif is_warc_file(Path(target)):
-        yield from _score_warc(scorer, Path(target))
+    elif is_warc_file(Path(target)) and not is_url(target):
+        counts = _warc_counts()
+        yield from scorer.score_warc(target, counts)
+        if counts is not None:
+            typer.echo(f"{target}: {counts}", err=True)
     else:
         yield from scorer.score_many([target])
 
 
-def _score_warc(scorer: Scorer, path: Path) -> Iterator[Result]:
-    """Every HTML response record of a WARC file; skips are counted and reported on stderr."""
-    counts = None
+def _warc_counts() -> Any:
+    """A fresh ``WarcCounts``, or None when no WARC reader is installed (score_warc then says so)."""
     try:
-        require("reading WARC files", "fastwarc", "warcio", any_of=True)
-        from .warc import WarcCounts, iter_warc  # noqa: PLC0415
-
-        counts = WarcCounts()
-        for page in iter_warc(path, counts, scorer.options.max_bytes):
-            result = scorer.score_bytes(page.data, page.source, page.url, page.headers)
-            yield replace(result, final_url=result.final_url or page.url)
-    except NewsqualError as exc:
-        yield Result.failed(str(path), str(exc))
-    if counts is not None:
-        typer.echo(f"{path}: {counts}", err=True)
+        from .warc import WarcCounts  # noqa: PLC0415
+    except ImportError:
+        return None
+    return WarcCounts()
 
 
 def _render_row(result: Result) -> str:

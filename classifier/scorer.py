@@ -120,14 +120,33 @@ class Scorer:
         result = self._score_data(got.content, url, got.final_url, got.headers, "auto")
         return replace(result, final_url=got.final_url)
 
+    def score_warc(self, path: str | Path, counts: Any = None) -> Iterator[Result]:
+        """Score every HTML response record of a WARC file, with the record's URL and HTTP headers.
+
+        Never raises: a missing file or reader becomes one error result. Pass a
+        ``classifier.warc.WarcCounts`` as ``counts`` to learn what was skipped."""
+        from .extras import require  # noqa: PLC0415
+
+        try:
+            require("reading WARC files", "fastwarc", "warcio", any_of=True)
+            from .warc import iter_warc  # noqa: PLC0415
+
+            for page in iter_warc(Path(path), counts, self.options.max_bytes):
+                yield self.score_bytes(page.data, page.source, page.url, page.headers)
+        except NewsqualError as exc:
+            yield Result.failed(str(path), str(exc))
+
     def score_many(self, sources: Iterable[str | Path]) -> Iterator[Result]:
-        """Score URLs and file paths in order; a failed item yields an error result and the batch goes on."""
-        from .sources import read_source  # noqa: PLC0415
+        """Score URLs, page files and WARC files in order; a failed item yields an error result and the batch goes on."""
+        from .sources import is_url, is_warc_file, read_source  # noqa: PLC0415
 
         for source in sources:
             text = str(source)
-            if text.startswith(("http://", "https://")):
+            if is_url(text):
                 yield self.score_url(text)
+                continue
+            if is_warc_file(Path(text)):
+                yield from self.score_warc(text)
                 continue
             try:
                 item = read_source(Path(text), self.options.max_bytes)

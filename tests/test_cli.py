@@ -78,3 +78,33 @@ def test_no_target_is_a_usage_error() -> None:
 def test_signals_command() -> None:
     result = runner.invoke(app, ["signals"])
     assert "related_offtopic_share" in result.stdout
+
+
+def _write_warc(path: Path) -> None:
+    """A WARC with the two example HTML pages as response records and one non-HTML record."""
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for i, (name, ctype) in enumerate(
+            [("original_article.html", "text/html"), ("scraper_copy.html", "text/html"), ("scraper_dump.txt", "image/png")]
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            payload = io.BytesIO((EXAMPLES / name).read_bytes())
+            writer.write_record(writer.create_warc_record(f"https://site{i}.example/a", "response",
+                                                          payload=payload, http_headers=headers))
+
+
+def test_score_many_reads_warc_records_like_the_cli(tmp_path: Path) -> None:
+    from classifier import Scorer
+
+    warc = tmp_path / "crawl.warc.gz"
+    _write_warc(warc)
+    api = [(r.final_url, r.label) for r in Scorer.load().score_many([warc])]
+    assert api == [("https://site0.example/a", "original"), ("https://site1.example/a", "low_quality")]
+    result = runner.invoke(app, ["score", "--json", str(warc)])
+    assert [(row["final_url"], row["label"]) for row in map(json.loads, result.stdout.splitlines())] == api
+    assert "skipped_non_html=1" in result.stderr

@@ -30,7 +30,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model bundle (.joblib); default: the bundled model.")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model bundle (.npz); default: the bundled model.")]
 ThresholdOpt = Annotated[float | None, typer.Option(help="Decision threshold; default: the model's own.")]
 
 
@@ -253,7 +253,7 @@ def signals() -> None:
 @app.command()
 def train(
     manifests: Annotated[list[Path], typer.Argument(help="Labelled data: JSONL manifests or folders with original/ and low_quality/.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the bundle (.joblib); MODEL.md and model_card.json go beside it.")] = Path("models/custom.joblib"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the bundle (.npz); its model card (.md, .card.json) and plots go beside it.")] = Path("models/custom.npz"),
     max_fpr: Annotated[float, typer.Option("--max-fpr", help="Highest false-positive rate on originals allowed when choosing the threshold.")] = settings.MAX_FPR,
     synthetic: Annotated[int, typer.Option(help="Scraper-style pages to generate from your originals (0: none).")] = settings.SYNTHETIC_PAGES,
     jobs: Annotated[int | None, typer.Option(help="Processes for feature extraction (default: all cores).")] = None,
@@ -265,28 +265,22 @@ def train(
 
     if not 0 < max_fpr < 1:
         raise _fail("--max-fpr must be between 0 and 1")
-    if out.suffix != ".joblib":
-        out = out / "newsqual.joblib" if out.suffix == "" else out.with_suffix(".joblib")
+    if out.suffix != ".npz":
+        out = out / "custom.npz" if out.suffix == "" else out.with_suffix(".npz")
     try:
         outcome = run_train(manifests, out, TrainConfig(max_fpr=max_fpr, synthetic=synthetic, jobs=jobs, seed=seed), _stage_progress())
     except DataError as exc:
         raise _fail(str(exc)) from None
     except NewsqualError as exc:
         raise _fail(str(exc)) from None
-    cv = outcome.card["cv_real_html"]
+    from .validation import render_summary  # noqa: PLC0415
+
     for page_id, reason in outcome.card["data"]["failed_pages"].items():
         typer.echo(f"skipped {page_id}: {reason}", err=True)
-    typer.echo(f"wrote {out} (+ .sha256, MODEL.md, model_card.json, plots/)", err=True)
-    typer.echo(f"cross-validated on real pages (folds grouped by site), threshold {cv['threshold']:.3f}:")
-    for key, name in (("roc_auc", "ROC-AUC"), ("pr_auc", "PR-AUC"), ("precision", "precision"), ("recall", "recall"),
-                      ("fpr", "false-positive rate")):
-        metric = cv.get(key) or {}
-        if metric.get("value") is not None:
-            lo, hi = metric["ci95"]
-            typer.echo(f"  {name:20} {metric['value']:.3f}  [{lo:.3f}, {hi:.3f}]")
+    typer.echo(f"wrote {out} and its model card and plots beside it", err=True)
+    typer.echo(render_summary(outcome.card))
     artefact = outcome.card["adversarial_auc"]
-    typer.echo(f"  generator artefact check (ROC-AUC, 0.5 is best): {artefact}")
-    if artefact is not None and artefact > 0.75:
+    if artefact is not None and artefact > 0.6:
         typer.echo("warning: generated pages are easy to tell from your real ones even without their markers; "
                    "check the model on held-out real pages, or retrain with --synthetic 0", err=True)
 

@@ -56,6 +56,9 @@ class LabelledPage:
     html: str | None
     text: str | None
     generated: bool = False
+    #: The public collection the page comes from (leave-one-collection-out folds), and its crawl year.
+    collection: str | None = None
+    crawl_year: int | None = None
 
     @property
     def kind(self) -> InputKind:
@@ -232,6 +235,8 @@ def _row_entry(
         html=row.get("html") or None,
         text=row.get("text") or None,
         generated=bool(row.get("generated", False)),
+        collection=str(row["collection"]) if row.get("collection") else None,
+        crawl_year=row["crawl_year"] if isinstance(row.get("crawl_year"), int) else None,
     )
     return _Entry(page, _same_keys(page, row.get("sha256")))
 

@@ -1,11 +1,17 @@
-"""Feature extraction for training and evaluation: one signal vector per page, cached, on all cores.
+"""Feature extraction for training and evaluation: signals and hashed n-grams per page, cached, on all cores.
 
-A page's vector is cached under a key made of the page's bytes, its URL, the loader kind, the
-text-dump flag and a digest of the feature code: the signal names and versions, :data:`CACHE_FORMAT`
-and the source of every package module that loading and measuring a page imports. Retraining
-after a model change reuses every vector; a signal version bump or an edit to the parser or to a
-signal recomputes them. Each cache entry is one ``.npy`` file, written atomically; an unreadable
-entry is recomputed.
+A page is measured in one of three *views*, the three forms of text users score:
+
+- ``html``: the page as it was served;
+- ``text``: a full-page text dump with its boilerplate (every visible block, one a line);
+- ``clean``: the main text alone, as trafilatura extracts it (like Common Crawl WET records).
+
+A page's features in a view are cached under a key made of the page's bytes, its URL, the loader
+kind, the view and a digest of the feature code: the signal names and versions,
+:data:`CACHE_FORMAT` and the source of every package module that loading and measuring a page
+imports. Retraining after a model change reuses every entry; a signal version bump or an edit to
+the parser or to a signal recomputes them. Each cache entry is one ``.npz`` file, written
+atomically; an unreadable entry is recomputed.
 """
 
 from __future__ import annotations
@@ -28,31 +34,48 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+import scipy.sparse as sp
 
 from .dataset import LabelledPage, read_page
-from .errors import NewsqualError
-from .loader import InputKind, load_page
+from .errors import InputError, NewsqualError
+from .loader import InputKind, decode_page, load_page
+from .page import Page
+from .settings import MAX_BYTES
 from .signals import SIGNALS, measure_all, signal_versions
+from .textchannel import N_BUCKETS, page_terms, vectorise
 
 log = logging.getLogger(__name__)
 
 #: Bump when what a cached vector means changes outside the signals (e.g. the text-dump rule).
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 #: Most pages one worker task handles; smaller chunks give finer progress and better balance.
 MAX_CHUNK = 32
 #: Modules whose imports (inside the package) make up the feature code.
-_FEATURE_ROOTS = ("loader", "signals")
+_FEATURE_ROOTS = ("loader", "signals", "textchannel")
+View = Literal["html", "text", "clean"]
+VIEWS: tuple[View, ...] = ("html", "text", "clean")
 
-#: (vector, None) for a scored page, (None, reason) for a failed one.
-Outcome = tuple[np.ndarray | None, str | None]
+
+@dataclass(frozen=True)
+class Features:
+    """One page in one view: its signal vector and its hashed n-grams (bucket indices and values)."""
+
+    signals: np.ndarray
+    idx: np.ndarray
+    val: np.ndarray
+
+
+#: (features, None) for a measured page, (None, reason) for a failed one.
+Outcome = tuple[Features | None, str | None]
 
 
 @dataclass
 class FeatureTable:
-    """Signal vectors of the pages that were scored, in input order, and why the others failed."""
+    """Signals ``X`` and n-grams ``T`` of the pages that were measured, in input order, and why the others failed."""
 
     ids: list[str]
     X: np.ndarray
+    T: sp.csr_matrix
     failed: dict[str, str]
 
 
@@ -64,18 +87,37 @@ def default_cache_dir() -> Path:
     return Path(base) / "newsqual" / "features"
 
 
-def page_vector(data: bytes | str, url: str | None, kind: InputKind, as_text: bool = False) -> np.ndarray:
-    """Parse a page and measure every signal, in :data:`SIGNALS` order; ``as_text`` re-reads its visible text."""
+def view_page(data: bytes | str, url: str | None, kind: InputKind, view: View = "html") -> Page:
+    """The page as ``view`` sees it: as served, as a full-page text dump, or as its main text alone."""
     page = load_page(data, url=url, kind=kind)
-    if as_text:
-        page = load_page("\n".join(b.text for b in page.blocks), url=url, kind="text")
+    if view == "text":
+        return load_page("\n".join(b.text for b in page.blocks), url=url, kind="text")
+    if view == "clean" and page.kind == "html":
+        return load_page(main_text(data, url), url=url, kind="text")
+    return page
+
+
+def main_text(data: bytes | str, url: str | None) -> str:
+    """The page's main text as trafilatura extracts it; raises InputError when there is none."""
+    import trafilatura  # noqa: PLC0415 - a training-only dependency
+
+    html = data if isinstance(data, str) else decode_page(data, {}, MAX_BYTES)
+    text = trafilatura.extract(html, url=url, include_comments=False, favor_precision=False)
+    if not text or not text.strip():
+        raise InputError("trafilatura found no main text")
+    return text
+
+
+def page_features(page: Page) -> Features:
+    """Every signal, in :data:`SIGNALS` order, and the hashed n-grams of ``page``."""
     measures = measure_all(page)
-    return np.array([measures[s.name].value for s in SIGNALS], dtype=float)
+    idx, val = vectorise(page_terms(page))
+    return Features(np.array([measures[s.name].value for s in SIGNALS], dtype=float), idx, val)
 
 
-def cache_key(data: bytes | str, url: str | None, kind: str, as_text: bool) -> str:
-    """SHA-256 over the feature-code digest, the URL, kind, text-dump flag and the page's content."""
-    head = [feature_digest(), type(data).__name__, url or "", kind, bool(as_text)]
+def cache_key(data: bytes | str, url: str | None, kind: str, view: str) -> str:
+    """SHA-256 over the feature-code digest, the URL, kind, view and the page's content."""
+    head = [feature_digest(), type(data).__name__, url or "", kind, view]
     h = hashlib.sha256(json.dumps(head).encode())
     h.update(b"\n")
     h.update(data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data)
@@ -93,16 +135,16 @@ def extract_features(
     *,
     cache_dir: Path | None | Literal["default"] = "default",
     jobs: int | None = None,
-    as_text: bool = False,
+    view: View = "html",
     progress: Callable[[int, int], None] | None = None,
 ) -> FeatureTable:
-    """Vectors for ``pages`` on ``jobs`` processes (None: all cores); failed pages are recorded, not raised."""
+    """Features of ``pages`` in ``view`` on ``jobs`` processes (None: all cores); failures are recorded, not raised."""
     cache = _usable_cache(default_cache_dir() if cache_dir == "default" else cache_dir)
     n_jobs = jobs if jobs is not None else os.cpu_count() or 1
     if n_jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
     outcomes: list[Outcome] = [(None, "not measured")] * len(pages)
-    for done, (index, outcome) in enumerate(_outcomes(pages, cache, n_jobs, as_text), 1):
+    for done, (index, outcome) in enumerate(_outcomes(pages, cache, n_jobs, view), 1):
         outcomes[index] = outcome
         if progress is not None:
             progress(done, len(pages))
@@ -111,38 +153,48 @@ def extract_features(
 
 def _table(pages: Sequence[LabelledPage], outcomes: list[Outcome]) -> FeatureTable:
     """The feature table from per-page outcomes."""
-    ids = [p.id for p, (vector, _) in zip(pages, outcomes, strict=True) if vector is not None]
-    rows = [vector for vector, _ in outcomes if vector is not None]
-    failed = {p.id: reason or "unknown error" for p, (vector, reason) in zip(pages, outcomes, strict=True) if vector is None}
-    X = np.vstack(rows) if rows else np.empty((0, len(SIGNALS)))
+    ids = [p.id for p, (feats, _) in zip(pages, outcomes, strict=True) if feats is not None]
+    rows = [feats for feats, _ in outcomes if feats is not None]
+    failed = {p.id: reason or "unknown error" for p, (feats, reason) in zip(pages, outcomes, strict=True) if feats is None}
+    X = np.vstack([f.signals for f in rows]) if rows else np.empty((0, len(SIGNALS)))
     if failed:
         log.warning("%d of %d pages could not be measured", len(failed), len(pages))
-    return FeatureTable(ids, X, failed)
+    return FeatureTable(ids, X, sparse_rows(rows), failed)
+
+
+def sparse_rows(rows: Sequence[Features]) -> sp.csr_matrix:
+    """The hashed n-grams of ``rows`` as one CSR matrix (repeated buckets summed)."""
+    indptr = np.cumsum([0] + [len(f.idx) for f in rows])
+    idx = np.concatenate([f.idx for f in rows]) if rows else np.zeros(0, dtype=np.int64)
+    val = np.concatenate([f.val for f in rows]) if rows else np.zeros(0)
+    T = sp.csr_matrix((val, idx, indptr), shape=(len(rows), N_BUCKETS))
+    T.sum_duplicates()
+    return T
 
 
 # --- running ---------------------------------------------------------------------------------
 
 
 def _outcomes(
-    pages: Sequence[LabelledPage], cache: Path | None, jobs: int, as_text: bool
+    pages: Sequence[LabelledPage], cache: Path | None, jobs: int, view: View
 ) -> Iterator[tuple[int, Outcome]]:
     """(index, outcome) for every page, in completion order; in-process when ``jobs`` is 1."""
     if jobs == 1 or len(pages) <= 1:
         for index, page in enumerate(pages):
-            yield index, measure_page(page, cache, as_text)
+            yield index, measure_page(page, cache, view)
         return
-    yield from _pooled(list(enumerate(pages)), cache, jobs, as_text)
+    yield from _pooled(list(enumerate(pages)), cache, jobs, view)
 
 
 def _pooled(
-    indexed: list[tuple[int, LabelledPage]], cache: Path | None, jobs: int, as_text: bool
+    indexed: list[tuple[int, LabelledPage]], cache: Path | None, jobs: int, view: View
 ) -> Iterator[tuple[int, Outcome]]:
     """Outcomes computed by a process pool, chunk by chunk; a dead worker fails its chunk's pages."""
     size = max(1, min(MAX_CHUNK, math.ceil(len(indexed) / (jobs * 4))))
     chunks = [indexed[i : i + size] for i in range(0, len(indexed), size)]
     with ProcessPoolExecutor(min(jobs, len(chunks))) as pool:
         futures: dict[Future[list[Outcome]], list[tuple[int, LabelledPage]]] = {
-            pool.submit(_measure_chunk, [p for _, p in chunk], cache, as_text): chunk for chunk in chunks
+            pool.submit(_measure_chunk, [p for _, p in chunk], cache, view): chunk for chunk in chunks
         }
         try:
             for future in as_completed(futures):
@@ -165,21 +217,21 @@ def _chunk_result(future: Future[list[Outcome]], size: int) -> list[Outcome]:
         return [(None, f"{type(exc).__name__}: {exc}")] * size
 
 
-def _measure_chunk(pages: list[LabelledPage], cache: Path | None, as_text: bool) -> list[Outcome]:
+def _measure_chunk(pages: list[LabelledPage], cache: Path | None, view: View) -> list[Outcome]:
     """Worker task: outcomes of a chunk of pages, read and measured in this process."""
-    return [measure_page(page, cache, as_text) for page in pages]
+    return [measure_page(page, cache, view) for page in pages]
 
 
-def measure_page(page: LabelledPage, cache: Path | None, as_text: bool = False) -> Outcome:
-    """Read one page and return its vector (from the cache when possible) or why it failed. Never raises."""
+def measure_page(page: LabelledPage, cache: Path | None, view: View = "html") -> Outcome:
+    """Read one page and return its features (from the cache when possible) or why it failed. Never raises."""
     try:
         data, kind = read_page(page)
-        key = cache_key(data, page.url, kind, as_text)
-        vector = _cache_get(cache, key)
-        if vector is None:
-            vector = page_vector(data, page.url, kind, as_text)
-            _cache_put(cache, key, vector)
-        return _checked(vector)
+        key = cache_key(data, page.url, kind, view)
+        feats = _cache_get(cache, key)
+        if feats is None:
+            feats = page_features(view_page(data, page.url, kind, view))
+            _cache_put(cache, key, feats)
+        return _checked(feats)
     except NewsqualError as exc:
         log.info("%s: %s", page.origin, exc)
         return None, str(exc)
@@ -188,10 +240,10 @@ def measure_page(page: LabelledPage, cache: Path | None, as_text: bool = False) 
         return None, f"could not measure page: {type(exc).__name__}: {exc}"
 
 
-def _checked(vector: np.ndarray) -> Outcome:
-    """The vector, or a failure naming the signals whose value is not a finite number."""
-    bad = [s.name for s, v in zip(SIGNALS, vector, strict=True) if not math.isfinite(v)]
-    return (vector, None) if not bad else (None, f"signal(s) gave a non-finite value: {', '.join(bad)}")
+def _checked(feats: Features) -> Outcome:
+    """The features, or a failure naming the signals whose value is not a finite number."""
+    bad = [s.name for s, v in zip(SIGNALS, feats.signals, strict=True) if not math.isfinite(v)]
+    return (feats, None) if not bad else (None, f"signal(s) gave a non-finite value: {', '.join(bad)}")
 
 
 # --- cache -----------------------------------------------------------------------------------
@@ -210,30 +262,31 @@ def _usable_cache(cache: Path | None) -> Path | None:
 
 
 def _cache_path(cache: Path, key: str) -> Path:
-    """Where the vector for ``key`` is stored."""
-    return cache / key[:2] / f"{key}.npy"
+    """Where the features for ``key`` are stored."""
+    return cache / key[:2] / f"{key}.npz"
 
 
-def _cache_get(cache: Path | None, key: str) -> np.ndarray | None:
-    """The cached vector for ``key``, or None when absent, unreadable or of the wrong shape."""
+def _cache_get(cache: Path | None, key: str) -> Features | None:
+    """The cached features for ``key``, or None when absent, unreadable or of the wrong shape."""
     if cache is None:
         return None
     path = _cache_path(cache, key)
     try:
-        vector = np.load(path, allow_pickle=False)
+        with np.load(path, allow_pickle=False) as npz:
+            feats = Features(npz["signals"].astype(float), npz["idx"].astype(np.int64), npz["val"].astype(float))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, KeyError) as exc:
         log.info("ignoring corrupt feature cache file %s: %s", path, exc)
         return None
-    if not isinstance(vector, np.ndarray) or vector.shape != (len(SIGNALS),) or vector.dtype.kind != "f":
-        log.info("ignoring feature cache file %s of the wrong shape or type", path)
+    if feats.signals.shape != (len(SIGNALS),) or feats.idx.shape != feats.val.shape or (feats.idx >= N_BUCKETS).any():
+        log.info("ignoring feature cache file %s of the wrong shape", path)
         return None
-    return vector.astype(float)
+    return feats
 
 
-def _cache_put(cache: Path | None, key: str, vector: np.ndarray) -> None:
-    """Store ``vector`` under ``key`` atomically (temp file + rename); failures are logged, not raised."""
+def _cache_put(cache: Path | None, key: str, feats: Features) -> None:
+    """Store ``feats`` under ``key`` atomically (temp file + rename); failures are logged, not raised."""
     if cache is None:
         return
     path = _cache_path(cache, key)
@@ -242,7 +295,7 @@ def _cache_put(cache: Path | None, key: str, vector: np.ndarray) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            np.save(handle, vector, allow_pickle=False)
+            np.savez(handle, signals=feats.signals, idx=feats.idx, val=feats.val)
         os.replace(tmp, path)
     except OSError as exc:
         log.debug("could not write feature cache file %s: %s", path, exc)

@@ -1,121 +1,229 @@
-"""The model bundle: a fitted linear model plus everything needed to trust it on load.
+"""The model bundle: an additive model stored as plain arrays and JSON, scored with numpy alone.
 
-A bundle is a joblib file (a pickle, so only load files you trust) with a SHA-256 sidecar.
-Loading checks the digest, the format, the feature names, the signal versions and the
-scikit-learn version, and refuses any mismatch with a :class:`ModelError` that says which.
+The model is a sum of one step function per feature (the signals, then ``text_ngrams``, the
+log-odds of the hashed n-gram text channel), then Platt calibration::
+
+    logit = calib_a * (intercept + sum_k shape_k(x_k)) + calib_b
+
+Each step function is ``values[searchsorted(edges, x, side="left")]`` (a value equal to an edge falls in the bin below it), so every feature's part
+in a score is exact and the reasons add up to the score.
+
+On disk a bundle is one ``.npz`` file read with ``allow_pickle=False``, so loading runs no code:
+``header`` (UTF-8 JSON bytes), ``edges`` and ``values`` (all features' step functions,
+concatenated), ``offsets`` (where each feature's edges start) and ``text_weights`` (one float per
+hash bucket). Loading checks every key, type, shape and value, and that the bundle's features
+and signal versions are this code's, and raises :class:`ModelError` naming the first problem.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import json
+import math
 import platform
+import zipfile
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import joblib
 import numpy as np
 
 from .errors import ModelError
 from .signals import SIGNALS, signal_versions
+from .textchannel import N_BUCKETS
 
-FORMAT = 1
-
-
-def _sklearn_version() -> str:
-    """The installed scikit-learn version, without importing it (unpickling a bundle does that)."""
-    return version("scikit-learn")
-
-
-def library_versions() -> dict[str, str]:
-    """Versions of the libraries whose behaviour a bundle depends on."""
-    return {"python": platform.python_version(), "scikit-learn": _sklearn_version(), "numpy": np.__version__}
+FORMAT = 2
+#: The feature that carries the text channel's log-odds into the additive model.
+TEXT_FEATURE = "text_ngrams"
+_ARRAYS = ("edges", "values", "offsets", "text_weights")
+_HEADER_TYPES: dict[str, type | tuple[type, ...]] = {
+    "format": int, "feature_names": list, "signal_versions": dict, "intercept": (int, float),
+    "text_intercept": (int, float), "calib_a": (int, float), "calib_b": (int, float),
+    "threshold": (int, float), "library_versions": dict, "data_digest": str, "metrics": dict,
+}
 
 
 def feature_names() -> list[str]:
-    """The current signal names, in registry order (the model's feature order)."""
-    return [s.name for s in SIGNALS]
+    """The model's features in order: every signal, then the text channel."""
+    return [s.name for s in SIGNALS] + [TEXT_FEATURE]
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the software a bundle was built with (recorded, not enforced)."""
+    return {"python": platform.python_version(), "numpy": np.__version__}
 
 
 @dataclass
 class Bundle:
-    """A fitted scaler + logistic regression + Platt calibration, with provenance."""
+    """A fitted additive model with its text channel, calibration, threshold and provenance."""
 
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
+    edges: list[np.ndarray]
+    values: list[np.ndarray]
     intercept: float
+    text_weights: np.ndarray
+    text_intercept: float
     calib_a: float
     calib_b: float
     threshold: float
-    feature_names: list[str]
-    signal_versions: dict[str, int]
-    library_versions: dict[str, str]
-    data_digest: str
+    feature_names: list[str] = field(default_factory=feature_names)
+    signal_versions: dict[str, int] = field(default_factory=signal_versions)
+    library_versions: dict[str, str] = field(default_factory=library_versions)
+    data_digest: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
-    estimator: Any = None  # the fitted sklearn Pipeline, kept for users who want it
-    format: int = FORMAT
+    digest: str = ""  # SHA-256 of the bundle file, set on load and save
+
+    @property
+    def id(self) -> str:
+        """A short name for the bundle: ``newsqual-`` and the first 12 hex digits of its digest."""
+        return f"newsqual-{self.digest[:12]}" if self.digest else "newsqual-unsaved"
+
+    def shapes(self, x: np.ndarray) -> np.ndarray:
+        """Each feature's step-function value at ``x`` (uncalibrated log-odds)."""
+        return np.array([v[np.searchsorted(e, xk, side="left")] for e, v, xk in zip(self.edges, self.values, x, strict=True)])
 
     def contributions(self, x: np.ndarray) -> np.ndarray:
-        """Per-feature contribution to the calibrated log-odds, relative to an average page."""
-        return self.calib_a * self.coef * (x - self.mean) / self.scale
+        """Each feature's exact part in the calibrated log-odds (shapes are centred on training originals)."""
+        return self.calib_a * self.shapes(x)
+
+    def logit(self, x: np.ndarray) -> float:
+        """Calibrated log-odds of low quality for feature vector ``x``."""
+        return float(self.calib_a * (self.intercept + self.shapes(x).sum()) + self.calib_b)
 
     def score(self, x: np.ndarray) -> float:
         """Calibrated probability that the page with feature vector ``x`` is low quality."""
-        logit = self.calib_a * (float(self.coef @ ((x - self.mean) / self.scale)) + self.intercept) + self.calib_b
-        return float(1.0 / (1.0 + np.exp(-np.clip(logit, -40, 40))))
+        return 1.0 / (1.0 + math.exp(-min(max(self.logit(x), -40.0), 40.0)))
+
+    def text_logodds(self, T: Any) -> np.ndarray:
+        """The text channel's log-odds for each row of a (rows x buckets) sparse or dense n-gram matrix."""
+        return np.asarray(T @ self.text_weights).ravel() + self.text_intercept
+
+    def score_rows(self, X: np.ndarray, T: Any) -> np.ndarray:
+        """Calibrated scores for many pages at once: signal rows ``X`` and n-gram rows ``T``."""
+        total = additive(np.column_stack([X, self.text_logodds(T)]), self.edges, self.values, self.intercept)
+        return 1.0 / (1.0 + np.exp(-np.clip(self.calib_a * total + self.calib_b, -40, 40)))
 
 
-def sha256_file(path: Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def additive(Z: np.ndarray, edges: list[np.ndarray], values: list[np.ndarray], intercept: float) -> np.ndarray:
+    """Uncalibrated log-odds of each row of ``Z``: the intercept plus every feature's step-function value."""
+    total = np.full(len(Z), float(intercept))
+    for k, (e, v) in enumerate(zip(edges, values, strict=True)):
+        total += v[np.searchsorted(e, Z[:, k], side="left")]
+    return total
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def save_bundle(bundle: Bundle, path: Path) -> None:
-    """Write the bundle and its ``.sha256`` sidecar atomically (temp file, then rename)."""
+    """Write the bundle as one ``.npz`` atomically (temp file, then rename) and set its digest."""
+    header = {k: getattr(bundle, k) for k in _HEADER_TYPES if k != "format"}
+    header["format"] = FORMAT
+    offsets = np.cumsum([0] + [len(e) for e in bundle.edges]).astype(np.int64)
+    buf = io.BytesIO()
+    np.savez_compressed(
+        buf, header=np.frombuffer(json.dumps(header, default=_json_default).encode(), dtype=np.uint8),
+        edges=np.concatenate(bundle.edges).astype(float), values=np.concatenate(bundle.values).astype(float),
+        offsets=offsets, text_weights=np.asarray(bundle.text_weights, dtype=np.float32),
+    )
+    data = buf.getvalue()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    joblib.dump(bundle.__dict__, tmp, compress=3)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
     tmp.replace(path)
-    path.with_name(path.name + ".sha256").write_text(f"{sha256_file(path)}  {path.name}\n")
+    bundle.digest = sha256_bytes(data)
+
+
+def _json_default(obj: Any) -> Any:
+    """JSON for numpy scalars and arrays in metrics."""
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
 
 
 def load_bundle(path: Path) -> Bundle:
-    """Load and verify a bundle; raises :class:`ModelError` naming the first mismatch."""
+    """Read and check a bundle; raises :class:`ModelError` naming the first problem."""
     if not path.is_file():
         raise ModelError(f"model file not found: {path}")
-    sidecar = path.with_name(path.name + ".sha256")
-    if not sidecar.is_file():
-        raise ModelError(f"missing checksum file {sidecar.name}: refusing to unpickle an unverified model")
-    expected = sidecar.read_text().split()[0] if sidecar.read_text().strip() else ""
-    if sha256_file(path) != expected:
-        raise ModelError(f"checksum mismatch for {path.name}: the file was changed after it was saved")
+    data = path.read_bytes()
     try:
-        data = joblib.load(path)
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means an unusable file
-        raise ModelError(f"cannot read model {path}: {exc}") from exc
-    return _checked(data, path)
+        with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ModelError(f"{path.name} is not a newsqual model bundle (.npz): {exc}") from None
+    bundle = _from_arrays(arrays, path.name)
+    bundle.digest = sha256_bytes(data)
+    return bundle
 
 
-def _checked(data: object, path: Path) -> Bundle:
-    """The bundle in ``data`` after checking it fits this code."""
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelError(f"{path.name} is not a newsqual model bundle of format {FORMAT}")
-    if data["feature_names"] != feature_names():
-        missing = sorted(set(feature_names()) ^ set(data["feature_names"]))
-        raise ModelError(f"{path.name} was trained on other features (differ: {', '.join(missing) or 'order'}); retrain it")
-    if data["signal_versions"] != signal_versions():
-        changed = sorted(k for k, v in signal_versions().items() if data["signal_versions"].get(k) != v)
-        raise ModelError(f"{path.name} was trained with other signal versions ({', '.join(changed)}); retrain it")
-    theirs = data["library_versions"].get("scikit-learn", "?")
-    ours = _sklearn_version()
-    if theirs.split(".")[:2] != ours.split(".")[:2]:
-        raise ModelError(f"{path.name} was built with scikit-learn {theirs}, this is {ours}")
-    if not 0.0 < float(data["threshold"]) < 1.0:
-        raise ModelError(f"{path.name} has an invalid threshold {data['threshold']}")
-    return Bundle(**data)
+def _from_arrays(arrays: dict[str, np.ndarray], name: str) -> Bundle:
+    """A checked :class:`Bundle` from the arrays of an ``.npz`` file."""
+    missing = [k for k in ("header", *_ARRAYS) if k not in arrays]
+    if missing:
+        raise ModelError(f"{name} lacks {', '.join(missing)}: not a newsqual model bundle")
+    header = _header(arrays["header"], name)
+    edges, values = _shapes(arrays, len(header["feature_names"]), name)
+    weights = arrays["text_weights"]
+    if weights.dtype.kind != "f" or weights.shape != (N_BUCKETS,) or not np.isfinite(weights).all():
+        raise ModelError(f"{name}: text_weights must be {N_BUCKETS} finite floats")
+    fields = {k: header[k] for k in _HEADER_TYPES if k != "format"}
+    return Bundle(edges=edges, values=values, text_weights=weights.astype(float), **fields)
+
+
+def _header(raw: np.ndarray, name: str) -> dict[str, Any]:
+    """The JSON header, checked for keys, types, finite numbers and fit with this code."""
+    if raw.dtype != np.uint8 or raw.ndim != 1:
+        raise ModelError(f"{name}: header must be UTF-8 JSON bytes")
+    try:
+        header = json.loads(raw.tobytes().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"{name}: header is not valid JSON ({exc})") from None
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise ModelError(f"{name} is not a newsqual model bundle of format {FORMAT}")
+    for key, kind in _HEADER_TYPES.items():
+        if not isinstance(header.get(key), kind) or isinstance(header.get(key), bool):
+            raise ModelError(f"{name}: header field {key!r} is missing or not {_type_name(kind)}")
+        if isinstance(header[key], float) and not math.isfinite(header[key]):
+            raise ModelError(f"{name}: header field {key!r} is not a finite number")
+    if header["feature_names"] != feature_names():
+        differ = sorted(set(feature_names()) ^ set(map(str, header["feature_names"])))
+        raise ModelError(f"{name} was trained on other features (differ: {', '.join(differ) or 'order'}); retrain it")
+    if header["signal_versions"] != signal_versions():
+        changed = sorted(k for k, v in signal_versions().items() if header["signal_versions"].get(k) != v)
+        raise ModelError(f"{name} was trained with other signal versions ({', '.join(changed)}); retrain it")
+    if not 0.0 < header["threshold"] < 1.0:
+        raise ModelError(f"{name} has an invalid threshold {header['threshold']}")
+    if not header["calib_a"] > 0:
+        raise ModelError(f"{name}: calibration slope must be positive, got {header['calib_a']}")
+    return header
+
+
+def _type_name(kind: type | tuple[type, ...]) -> str:
+    """'int or float' for a type tuple."""
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(k.__name__ for k in kinds)
+
+
+def _shapes(arrays: dict[str, np.ndarray], n: int, name: str) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Per-feature (edges, values), checked: one more value than edges, sorted finite edges, finite values."""
+    edges, values, offsets = arrays["edges"], arrays["values"], arrays["offsets"]
+    if edges.dtype.kind != "f" or values.dtype.kind != "f" or edges.ndim != 1 or values.ndim != 1:
+        raise ModelError(f"{name}: edges and values must be 1-D float arrays")
+    if offsets.dtype.kind not in "iu" or offsets.shape != (n + 1,) or offsets[0] != 0 or offsets[-1] != len(edges):
+        raise ModelError(f"{name}: offsets must be {n + 1} integers from 0 to len(edges)")
+    if (np.diff(offsets) < 0).any() or len(values) != len(edges) + n:
+        raise ModelError(f"{name}: each feature needs one more value than it has edges")
+    if not (np.isfinite(edges).all() and np.isfinite(values).all()):
+        raise ModelError(f"{name}: edges and values must be finite")
+    out_e, out_v = [], []
+    for k in range(n):
+        e = edges[offsets[k]:offsets[k + 1]]
+        if (np.diff(e) <= 0).any():
+            raise ModelError(f"{name}: the edges of feature {k} are not strictly increasing")
+        out_e.append(e.astype(float))
+        out_v.append(values[offsets[k] + k:offsets[k + 1] + k + 1].astype(float))
+    return out_e, out_v

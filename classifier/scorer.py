@@ -13,16 +13,20 @@ import numpy as np
 from . import settings
 from .errors import NewsqualError
 from .loader import InputKind, load_page
-from .model import Bundle, load_bundle
+from .model import TEXT_FEATURE, Bundle, load_bundle
 from .options import ScoreOptions
 from .page import Page
 from .signals import SIGNALS, Measure, measure_all
+from .signals.quality import enough_text
+from .textchannel import decision, page_terms, top_terms, vectorise
 
 log = logging.getLogger(__name__)
 
 LOW_QUALITY = "low_quality"
 ORIGINAL = "original"
 ERROR = "error"
+#: The label of a page with too little text to judge: it gets no score.
+TOO_LITTLE_TEXT = "too_little_text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,17 +165,23 @@ class Scorer:
 
     def _result(self, page: Page, measures: Mapping[str, Measure], source: str) -> Result:
         """The result for a page whose signals are measured."""
-        x = np.array([measures[s.name].value for s in SIGNALS], dtype=float)
-        score = self.bundle.score(x)
+        signals = {k: round(m.value, 4) for k, m in measures.items()}
+        if not enough_text(page):
+            words = len(page.body_words)
+            reason = Reason("text_word_count", float(words), f"{words} words of article text", 0.0)
+            return Result(source=source, score=None, label=TOO_LITTLE_TEXT, reasons=(reason,), signals=signals,
+                          final_url=page.url)
+        reasons = self.explain_measures(page, measures)
+        score = self.bundle.score(np.array([r.value for r in reasons]))
         label = LOW_QUALITY if score >= self.threshold else ORIGINAL
         # Reasons are what pushed the score up, strongest first (for an original: what little did).
-        reasons = self.explain_measures(measures, x)[: self.options.top_reasons]
+        top = sorted(reasons, key=lambda r: -r.contribution)[: self.options.top_reasons]
         return Result(
             source=source,
             score=round(score, 4),
             label=label,
-            reasons=tuple(r for r in reasons if r.contribution > 0),
-            signals={k: round(m.value, 4) for k, m in measures.items()},
+            reasons=tuple(r for r in top if r.contribution > 0),
+            signals=signals,
             final_url=page.url,
         )
 
@@ -179,21 +189,24 @@ class Scorer:
         self, data: bytes | str, source: str, url: str | None = None, headers: Mapping[str, str] | None = None,
         kind: InputKind = "auto",
     ) -> tuple[Result, list[Reason]]:
-        """The result and every signal as a reason, strongest push first. Raises NewsqualError on bad input."""
+        """The result and every feature as a reason, strongest push first. Raises NewsqualError on bad input."""
         page = load_page(data, url=url, headers=headers, kind=kind, max_bytes=self.options.max_bytes)
         measures = measure_all(page, self.options.page_budget)
-        return self._result(page, measures, source), self.explain_measures(measures)
+        reasons = self.explain_measures(page, measures)
+        return self._result(page, measures, source), sorted(reasons, key=lambda r: -r.contribution)
 
-    def explain_measures(self, measures: Mapping[str, Measure], x: np.ndarray | None = None) -> list[Reason]:
-        """Every signal as a reason, the strongest push towards low quality first."""
-        if x is None:
-            x = np.array([measures[s.name].value for s in SIGNALS], dtype=float)
+    def explain_measures(self, page: Page, measures: Mapping[str, Measure]) -> list[Reason]:
+        """Every feature as a reason, in model order: each signal, then the text channel with its n-grams."""
+        terms = page_terms(page)
+        idx, val = vectorise(terms)
+        text = decision(self.bundle.text_weights, self.bundle.text_intercept, idx, val)
+        x = np.array([measures[s.name].value for s in SIGNALS] + [text], dtype=float)
         contrib = self.bundle.contributions(x)
-        reasons = [
-            Reason(s.name, round(measures[s.name].value, 4), measures[s.name].evidence, round(float(c), 4))
-            for s, c in zip(SIGNALS, contrib, strict=True)
-        ]
-        return sorted(reasons, key=lambda r: -r.contribution)
+        pushes = top_terms(self.bundle.text_weights, terms, idx, val)
+        text_evidence = "n-grams: " + ", ".join(f"{t[2:]!r}" for t, _ in pushes) if pushes else ""
+        evidence = [measures[s.name].evidence for s in SIGNALS] + [text_evidence]
+        names = [s.name for s in SIGNALS] + [TEXT_FEATURE]
+        return [Reason(n, float(v), e, round(float(c), 4)) for n, v, e, c in zip(names, x, evidence, contrib, strict=True)]
 
     def _score_data(
         self, data: bytes | str, source: str, url: str | None, headers: Mapping[str, str] | None, kind: InputKind

@@ -30,7 +30,7 @@ WARC_SUFFIXES: Final = (".warc", ".warc.gz")
 
 #: Where the bundled model lives.
 MODELS_DIR: Final = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_MODEL: Final = MODELS_DIR / "newsqual.joblib"
+DEFAULT_MODEL: Final = MODELS_DIR / "newsqual.npz"
 
 #: Training defaults (the bundled model uses them): the highest false-positive rate on originals
 #: allowed when choosing the threshold, and how many scraper-style pages to generate.

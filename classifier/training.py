@@ -1,75 +1,76 @@
-"""Fitting a bundle: grouped cross-validation, a small nested search, Platt calibration, a threshold.
+"""Fitting a bundle: the text channel, the additive model, calibration and the threshold.
 
-Every figure reported comes from folds grouped by site, so a site never sits in both the
-training and the test part. Inside each outer fold, the regularisation strength, the
-calibration and the threshold are chosen on inner grouped folds of the training part only.
+Two stages, each an ordinary scikit-learn fit (this module is the only scoring-model code that
+imports scikit-learn; it is used by ``train`` alone):
+
+1. The text channel: a class-balanced logistic regression over hashed n-grams
+   (:mod:`classifier.textchannel`), after dropping the n-gram buckets that best tell pre-2013
+   originals from modern ones, so that it cannot learn the decade.
+2. The additive model: gradient-boosted trees with ``interaction_cst="no_interactions"``, so each
+   tree reads one feature and the sum is one step function per feature, monotone increasing in
+   every marker (``raises_only`` signals) and in the text channel's log-odds, which enters as a
+   feature computed out of fold. The trees are flattened into step functions
+   (:func:`step_functions`), which is what the bundle stores and numpy scores.
+
+The headline figures come from leave-one-collection-out evaluation (:func:`loco`): train on all
+collections but one, score that one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, log_loss
-from sklearn.model_selection import StratifiedGroupKFold
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
-from .estimator import SignedLogisticRegression
-from .model import Bundle, feature_names, library_versions
+from .model import Bundle, additive, feature_names, library_versions
 from .signals import SIGNALS, signal_versions
 
 log = logging.getLogger(__name__)
 
-#: The documented search space: inverse regularisation strength of the logistic regression.
-C_GRID = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
-#: Generated pages count a tenth as much as real ones when fitting. Measured in grouped CV on real
-#: pages, mean ROC-AUC over 3 generator seeds: no generated pages 0.760; 100 at 0.2: 0.749;
-#: 200 at 0.1: 0.764; 200 at 0.2: 0.739; 400 at 0.05: 0.751; 400 at 0.1: 0.738 (originals flagged
-#: 0.85-1.0% throughout). Generated pages barely move real-page ranking; they teach the markers
-#: that the 47 real low-quality pages lack (without them the seed page scores 0.24, "original").
-GENERATED_WEIGHT = 0.1
-OUTER_FOLDS = 5
-INNER_FOLDS = 4
+
+@dataclass(frozen=True)
+class Recipe:
+    """Every modelling choice, chosen on leave-one-collection-out figures (see MODEL.md)."""
+
+    text_C: float = 0.3  # inverse regularisation of the text channel
+    era_drop: int = 3000  # n-gram buckets most indicative of the era, dropped before fitting
+    learning_rate: float = 0.05
+    max_iter: int = 300
+    max_depth: int = 2
+    min_samples_leaf: int = 10
+    l2: float = 1.0
+    generated_weight: float = 0.3  # a generated page counts this much of a real one
+    era_balanced: bool = True  # balance the classes within each era (see sample_weights)
+    inner_folds: int = 4
+    max_fpr: float = 0.005  # threshold: at most this share of originals flagged, on out-of-fold scores
 
 
 @dataclass
 class TrainData:
-    """A feature matrix with labels (1 = low quality), site groups and a generated-page mask."""
+    """Rows to fit on: signal matrix, hashed n-gram matrix, labels, groups, era and generated masks."""
 
     X: np.ndarray
+    T: sp.csr_matrix
     y: np.ndarray
     groups: np.ndarray
+    old: np.ndarray  # original crawled before 2013 (the era check)
     generated: np.ndarray
     digest: str = ""
 
     def subset(self, idx: np.ndarray) -> TrainData:
         """The rows at ``idx``."""
-        return TrainData(self.X[idx], self.y[idx], self.groups[idx], self.generated[idx], self.digest)
-
-
-@dataclass
-class CVResult:
-    """Out-of-fold calibrated scores and per-fold thresholds from the outer grouped folds."""
-
-    scores: np.ndarray
-    fold: np.ndarray
-    fold_thresholds: list[float] = field(default_factory=list)
-    fold_C: list[float] = field(default_factory=list)
-
-    def flagged(self) -> np.ndarray:
-        """Whether each row was flagged at its own fold's threshold."""
-        thresholds = np.array(self.fold_thresholds)[self.fold]
-        return self.scores >= thresholds
+        return TrainData(self.X[idx], self.T[idx], self.y[idx], self.groups[idx], self.old[idx],
+                         self.generated[idx], self.digest)
 
 
 def data_digest(parts: Sequence[str]) -> str:
-    """SHA-256 over the training pages' digests and labels, in order."""
+    """SHA-256 over the training rows' descriptions, in order."""
     h = hashlib.sha256()
     for part in parts:
         h.update(part.encode())
@@ -77,54 +78,168 @@ def data_digest(parts: Sequence[str]) -> str:
     return h.hexdigest()
 
 
-def make_pipeline(C: float) -> Pipeline:
-    """Scaler + class-balanced logistic regression whose marker weights cannot go negative."""
-    signs = [s.raises_only for s in SIGNALS]
-    return Pipeline([("scale", StandardScaler()), ("lr", SignedLogisticRegression(C=C, nonnegative=signs))])
+def sample_weights(data: TrainData, recipe: Recipe) -> np.ndarray:
+    """Weights that balance the classes, within each era when ``era_balanced`` (so the era predicts nothing).
+
+    Generated pages count ``generated_weight`` of a real one. With era balancing, the four cells
+    (label x pre-2013 or modern) carry equal total weight: most real low-quality pages come from
+    old crawls, and without it a model gains by learning the decade instead of the behaviour."""
+    w = np.where(data.generated, recipe.generated_weight, 1.0)
+    eras = (data.old, ~data.old) if recipe.era_balanced else (np.ones(len(w), dtype=bool),)
+    cells = [(data.y == label) & era for label in (0, 1) for era in eras]
+    cells = [c for c in cells if c.any()]
+    for cell in cells:
+        w[cell] *= len(w) / (len(cells) * w[cell].sum())
+    return w
 
 
-def _weights(data: TrainData) -> np.ndarray:
-    """Sample weights: generated pages count less than real ones."""
-    return np.where(data.generated, GENERATED_WEIGHT, 1.0)
+def era_buckets(data: TrainData, n: int) -> np.ndarray:
+    """The ``n`` hash buckets whose presence best tells old originals from modern ones (smoothed log-odds)."""
+    orig = (data.y == 0) & ~data.generated
+    present = (data.T[orig] > 0).astype(np.float64)
+    old = data.old[orig]
+    if n <= 0 or old.all() or not old.any():
+        return np.zeros(0, dtype=np.int64)
+    a = np.asarray(present[old].sum(axis=0)).ravel() + 0.5
+    b = np.asarray(present[~old].sum(axis=0)).ravel() + 0.5
+    lo = np.abs(np.log(a / (old.sum() + 1)) - np.log(b / ((~old).sum() + 1)))
+    seen = np.asarray(present.sum(axis=0)).ravel() >= 3
+    lo[~seen] = 0
+    return np.argsort(-lo)[:n].astype(np.int64)
 
 
-def _folds(data: TrainData, n: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Stratified folds grouped by site (at most as many as there are positive groups)."""
-    n_pos_groups = len(set(data.groups[data.y == 1]))
-    k = max(2, min(n, n_pos_groups))
-    splitter = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed)
-    return list(splitter.split(data.X, data.y, data.groups))
+def fit_text(data: TrainData, recipe: Recipe) -> tuple[np.ndarray, float]:
+    """The text channel's (weights per bucket, intercept); era buckets get weight 0."""
+    drop = era_buckets(data, recipe.era_drop)
+    T = data.T
+    if len(drop):
+        keep = np.ones(T.shape[1])
+        keep[drop] = 0
+        T = T @ sp.diags(keep)
+    lr = LogisticRegression(C=recipe.text_C, solver="liblinear", max_iter=2000)
+    lr.fit(T, data.y, sample_weight=sample_weights(data, recipe))
+    weights = lr.coef_[0].copy()
+    weights[drop] = 0.0
+    return weights, float(lr.intercept_[0])
 
 
-def _decisions(train: TrainData, test_X: np.ndarray, C: float) -> np.ndarray:
-    """Fit on ``train`` and return decision values for ``test_X``."""
-    model = make_pipeline(C).fit(train.X, train.y, lr__sample_weight=_weights(train))
-    return model.decision_function(test_X)
+def text_decisions(T: sp.csr_matrix, weights: np.ndarray, intercept: float) -> np.ndarray:
+    """The text channel's log-odds for each row of ``T``."""
+    return np.asarray(T @ weights).ravel() + intercept
 
 
-def oof_decisions(data: TrainData, C: float, n_folds: int, seed: int) -> np.ndarray:
-    """Out-of-fold decision values from grouped folds."""
+def _folds(data: TrainData, n: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Folds grouped by site, with the sites that hold low-quality pages dealt round-robin so each fold gets some.
+
+    (scikit-learn's StratifiedGroupKFold does the same search in Python loops over thousands of
+    sites, and took most of a training run.)"""
+    groups, inverse = np.unique(data.groups, return_inverse=True)
+    has_pos = np.bincount(inverse, weights=data.y, minlength=len(groups)) > 0
+    k = max(2, min(n, int(has_pos.sum())))
+    order = np.random.default_rng(seed).permutation(len(groups))
+    fold_of = np.empty(len(groups), dtype=int)
+    for members in (order[has_pos[order]], order[~has_pos[order]]):
+        fold_of[members] = np.arange(len(members)) % k
+    row_fold = fold_of[inverse]
+    return [(np.flatnonzero(row_fold != f), np.flatnonzero(row_fold == f)) for f in range(k)]
+
+
+def oof_text(data: TrainData, recipe: Recipe) -> np.ndarray:
+    """Out-of-fold text-channel log-odds, so the additive model sees honest values."""
     out = np.zeros(len(data.y))
-    for tr, te in _folds(data, n_folds, seed):
-        out[te] = _decisions(data.subset(tr), data.X[te], C)
+    for tr, te in _folds(data, recipe.inner_folds):
+        w, b = fit_text(data.subset(tr), recipe)
+        out[te] = text_decisions(data.T[te], w, b)
     return out
 
 
-def choose_C(data: TrainData, seed: int, grid: Sequence[float] = C_GRID) -> tuple[float, dict[float, float]]:
-    """The C with the best out-of-fold average precision on real pages (ties: stronger regularisation)."""
-    real = ~data.generated
-    results: dict[float, float] = {}
-    for C in grid:
-        dec = oof_decisions(data, C, INNER_FOLDS, seed)
-        results[C] = float(average_precision_score(data.y[real], dec[real])) if data.y[real].any() else 0.0
-    best = max(grid, key=lambda c: (round(results[c], 3), -c))
-    return best, results
+def monotone() -> list[int]:
+    """Monotone constraints: +1 for every marker and for the text channel, 0 for text statistics."""
+    return [1 if s.raises_only else 0 for s in SIGNALS] + [1]
+
+
+def fit_trees(Z: np.ndarray, data: TrainData, recipe: Recipe) -> HistGradientBoostingClassifier:
+    """Additive boosted trees (one feature per tree), monotone where :func:`monotone` says."""
+    model = HistGradientBoostingClassifier(
+        learning_rate=recipe.learning_rate, max_iter=recipe.max_iter, max_depth=recipe.max_depth,
+        min_samples_leaf=recipe.min_samples_leaf, l2_regularization=recipe.l2, interaction_cst="no_interactions",
+        monotonic_cst=monotone(), early_stopping=False, random_state=0,
+    )
+    return model.fit(Z, data.y, sample_weight=sample_weights(data, recipe))
+
+
+def step_functions(model: HistGradientBoostingClassifier, n_features: int) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+    """The fitted trees as one step function per feature: (edges, values, intercept), exactly."""
+    trees: list[list[np.ndarray]] = [[] for _ in range(n_features)]
+    for (predictor,) in model._predictors:  # noqa: SLF001 - the fitted trees; no public accessor exists
+        nodes = predictor.nodes
+        feats = {int(f) for f in nodes["feature_idx"][~nodes["is_leaf"].astype(bool)]}
+        if len(feats) > 1:
+            raise ValueError("a tree reads more than one feature: the model is not additive")
+        if feats:
+            trees[feats.pop()].append(nodes)
+    intercept = float(np.ravel(model._baseline_prediction)[0])  # noqa: SLF001
+    edges, values = [], []
+    for k in range(n_features):
+        thresholds = np.unique(np.concatenate([n["num_threshold"][~n["is_leaf"].astype(bool)] for n in trees[k]] or [np.zeros(0)]))
+        points = np.append(thresholds, np.inf)  # x <= edge[i] falls in bin i; the last bin is above every edge
+        values.append(np.array([sum(_tree_value(n, p) for n in trees[k]) for p in points], dtype=float))
+        edges.append(thresholds.astype(float))
+    for (predictor,) in model._predictors:  # noqa: SLF001 - constant trees (no split) only shift the intercept
+        if predictor.nodes["is_leaf"][0]:
+            intercept += float(predictor.nodes["value"][0])
+    return edges, values, intercept
+
+
+def _tree_value(nodes: np.ndarray, x: float) -> float:
+    """The leaf value one single-feature tree gives to feature value ``x``."""
+    i = 0
+    while not nodes["is_leaf"][i]:
+        i = int(nodes["left"][i] if x <= nodes["num_threshold"][i] else nodes["right"][i])
+    return float(nodes["value"][i])
+
+
+def centred(edges: list[np.ndarray], values: list[np.ndarray], intercept: float, Z: np.ndarray,
+            mask: np.ndarray) -> tuple[list[np.ndarray], float]:
+    """Shift each step function so its mean over ``Z[mask]`` is 0, moving the shift into the intercept."""
+    out = []
+    for k, (e, v) in enumerate(zip(edges, values, strict=True)):
+        shift = float(v[np.searchsorted(e, Z[mask, k], side="left")].mean()) if mask.any() else 0.0
+        out.append(v - shift)
+        intercept += shift
+    return out, intercept
+
+
+@dataclass
+class Fitted:
+    """A fitted text channel plus additive model, before calibration."""
+
+    text_weights: np.ndarray
+    text_intercept: float
+    edges: list[np.ndarray]
+    values: list[np.ndarray]
+    intercept: float
+
+    def decision(self, X: np.ndarray, T: sp.csr_matrix) -> np.ndarray:
+        """Uncalibrated log-odds for rows of signals ``X`` and n-grams ``T``."""
+        Z = np.column_stack([X, text_decisions(T, self.text_weights, self.text_intercept)])
+        return additive(Z, self.edges, self.values, self.intercept)
+
+
+def fit(data: TrainData, recipe: Recipe) -> Fitted:
+    """Fit the text channel on all rows, and the additive model on signals plus out-of-fold text log-odds."""
+    Z = np.column_stack([data.X, oof_text(data, recipe)])
+    trees = fit_trees(Z, data, recipe)
+    edges, values, intercept = step_functions(trees, Z.shape[1])
+    values, intercept = centred(edges, values, intercept, Z, (data.y == 0) & ~data.generated)
+    weights, text_b = fit_text(data, recipe)
+    return Fitted(weights, text_b, edges, values, intercept)
 
 
 def platt(decisions: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Platt scaling: (a, b) so that sigmoid(a * d + b) is calibrated on these decisions."""
     lr = LogisticRegression(C=1e4, max_iter=1000).fit(decisions.reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
+    return max(float(lr.coef_[0, 0]), 1e-3), float(lr.intercept_[0])
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
@@ -133,62 +248,36 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def choose_threshold(scores: np.ndarray, y: np.ndarray, max_fpr: float, floor: float = 0.1) -> float:
-    """The lowest threshold (not below ``floor``) whose false-positive rate on originals is <= ``max_fpr``."""
+    """The lowest threshold (not below ``floor``) that flags at most ``max_fpr`` of the originals."""
     neg = np.sort(scores[y == 0])[::-1]
     allowed = int(np.floor(max_fpr * len(neg)))
-    # Scores strictly above the (allowed+1)-th highest original are flagged by at most `allowed` originals.
     cut = neg[allowed] if allowed < len(neg) else 0.0
     return float(min(max(np.nextafter(cut, 1.0), floor), 0.99))
 
 
-def _calibrated_fold(train: TrainData, seed: int, max_fpr: float) -> tuple[float, float, float, float]:
-    """For one training part: (C, a, b, threshold), all chosen on inner grouped folds."""
-    C, _ = choose_C(train, seed)
-    dec = oof_decisions(train, C, INNER_FOLDS, seed)
-    real = ~train.generated
-    a, b = platt(dec[real], train.y[real])
-    threshold = choose_threshold(sigmoid(a * dec[real] + b), train.y[real], max_fpr)
-    return C, a, b, threshold
+def loco(data: TrainData, collections: np.ndarray, recipe: Recipe,
+         progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+    """Leave-one-collection-out decisions: each collection scored by a model fitted on all the others.
+
+    Generated pages carry the collection of the page they were made from, so a held-out
+    collection's articles never reach training through the generator either."""
+    out = np.zeros(len(data.y))
+    names = sorted(set(collections))
+    for i, name in enumerate(names):
+        test = collections == name
+        model = fit(data.subset(np.where(~test)[0]), recipe)
+        out[test] = model.decision(data.X[test], data.T[test])
+        log.info("left out %s: %d rows", name, int(test.sum()))
+        if progress:
+            progress(i + 1, len(names))
+    return out
 
 
-def cross_validate(data: TrainData, max_fpr: float, seed: int = 0) -> CVResult:
-    """Nested grouped CV: outer folds score unseen sites with inner-chosen C, calibration and threshold."""
-    scores = np.zeros(len(data.y))
-    fold = np.zeros(len(data.y), dtype=int)
-    result = CVResult(scores, fold)
-    for k, (tr, te) in enumerate(_folds(data, OUTER_FOLDS, seed)):
-        train = data.subset(tr)
-        C, a, b, threshold = _calibrated_fold(train, seed, max_fpr)
-        scores[te] = sigmoid(a * _decisions(train, data.X[te], C) + b)
-        fold[te] = k
-        result.fold_thresholds.append(threshold)
-        result.fold_C.append(C)
-        log.info("outer fold %d: C=%s threshold=%.3f test rows=%d", k, C, threshold, len(te))
-    return result
-
-
-def fit_bundle(data: TrainData, max_fpr: float, seed: int = 0, metrics: dict[str, Any] | None = None) -> Bundle:
-    """The final bundle: C, calibration and threshold chosen by grouped CV on all data, then fit on all."""
-    C, a, b, threshold = _calibrated_fold(data, seed, max_fpr)
-    model = make_pipeline(C).fit(data.X, data.y, lr__sample_weight=_weights(data))
-    scaler, lr = model.named_steps["scale"], model.named_steps["lr"]
+def bundle_of(model: Fitted, a: float, b: float, threshold: float, digest: str, metrics: dict) -> Bundle:
+    """A saveable :class:`Bundle` from a fitted model and its calibration."""
     return Bundle(
-        mean=scaler.mean_.copy(),
-        scale=scaler.scale_.copy(),
-        coef=lr.coef_[0].copy(),
-        intercept=float(lr.intercept_[0]),
-        calib_a=a,
-        calib_b=b,
-        threshold=threshold,
-        feature_names=feature_names(),
-        signal_versions=signal_versions(),
-        library_versions=library_versions(),
-        data_digest=data.digest,
-        metrics={"C": C, "max_fpr": max_fpr, **(metrics or {})},
-        estimator=model,
+        edges=model.edges, values=model.values, intercept=model.intercept, text_weights=model.text_weights,
+        text_intercept=model.text_intercept, calib_a=a, calib_b=b, threshold=threshold,
+        feature_names=feature_names(), signal_versions=signal_versions(), library_versions=library_versions(),
+        data_digest=digest, metrics=metrics,
     )
-
-
-def calibration_loss(scores: np.ndarray, y: np.ndarray) -> float:
-    """Log loss of calibrated scores (lower is better)."""
-    return float(log_loss(y, np.clip(scores, 1e-6, 1 - 1e-6), labels=[0, 1]))

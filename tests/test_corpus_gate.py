@@ -1,54 +1,68 @@
-"""Accuracy gate on the real corpus, from grouped cross-validation (never the model that saw the pages).
+"""Accuracy gate on the real corpus, from leave-one-collection-out scores (never a model that saw the collection).
 
-Floors only go up. The numbers are measured, not pinned: the test recomputes them.
+Floors only go up. The figures are measured, not pinned: the test recomputes them with the bundled
+model's recipe, and each floor sits a little below what was measured when it was set.
 """
 
 from __future__ import annotations
 
-import random
 from pathlib import Path
 
-import numpy as np
 import pytest
-from sklearn.metrics import roc_auc_score
 
 from classifier.dataset import load_labelled
-from classifier.trainer import TrainConfig, _measure, adversarial_auc, make_generated
-from classifier.training import cross_validate
+from classifier.trainer import TrainConfig, Validation, validate
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
-MAX_ORIGINAL_FLAGGED = 0.02
-MIN_ROC_AUC = 0.72  # measured 0.749 (0.749-0.780 over generator seeds) on 2026-11-28; floors only go up
+# Set from the measured figures on 2026-12-01 (see models/MODEL.md); floors only go up.
+MIN_ROC_AUC = 0.80
+MIN_RECALL = 0.25
+MAX_FPR = 0.01
+MAX_LARGE_COLLECTION_FPR = 0.02
+MAX_CLEAN_TEXT_FPR = 0.02
+MAX_ERA_AUC = 0.65
 MAX_ADVERSARIAL_AUC = 0.75
 
 
 @pytest.fixture(scope="module")
-def cv(corpus_dir: Path):  # type: ignore[no-untyped-def]
-    """Nested grouped CV on the corpus with the bundled model's recipe (fewer generated pages)."""
+def loco(corpus_dir: Path) -> Validation:
+    """Leave-one-collection-out validation of the bundled model's recipe on the shared corpus."""
     dataset = load_labelled([corpus_dir / "manifest.jsonl"])
     real = [p for p in dataset.pages if p.label != "borderline"]
-    config = TrainConfig()  # the bundled model's recipe
-    generated, stripped = make_generated(real, config.synthetic, random.Random(0))
-    views = _measure(real, generated, config, lambda *a: None)
-    data, rows = views.train_data()
-    result = cross_validate(data, config.max_fpr)
-    html = np.array([view == "html" for _, view in rows])
-    return data, result, html, adversarial_auc(views, stripped, config)
+    return validate(real, TrainConfig(n_boot=50))
 
 
-def test_originals_rarely_flagged(cv) -> None:  # type: ignore[no-untyped-def]
-    data, result, html, _ = cv
-    originals = html & (data.y == 0)
-    share = result.flagged()[originals].mean()
-    assert share <= MAX_ORIGINAL_FLAGGED, f"{share:.1%} of real originals flagged in grouped CV"
+def test_ranking_on_unseen_collections(loco: Validation) -> None:
+    auc = loco.report["headline"]["roc_auc"]["value"]
+    assert auc >= MIN_ROC_AUC, f"ROC-AUC {auc} on real pages of unseen collections"
 
 
-def test_ranking_on_real_pages(cv) -> None:  # type: ignore[no-untyped-def]
-    data, result, html, _ = cv
-    assert roc_auc_score(data.y[html], result.scores[html]) >= MIN_ROC_AUC
+def test_recall_at_the_threshold(loco: Validation) -> None:
+    recall = loco.report["headline"]["recall"]["value"]
+    assert recall >= MIN_RECALL, f"recall {recall} at threshold {loco.threshold:.3f}"
 
 
-def test_generator_leaves_no_artefact(cv) -> None:  # type: ignore[no-untyped-def]
-    *_, auc = cv
-    assert auc <= MAX_ADVERSARIAL_AUC, f"marker-free generated pages are separable from real ones (AUC {auc})"
+def test_originals_rarely_flagged(loco: Validation) -> None:
+    fpr = loco.report["headline"]["fpr"]["value"]
+    assert fpr <= MAX_FPR, f"{fpr:.1%} of real originals flagged"
+
+
+def test_no_large_collection_flagged_often(loco: Validation) -> None:
+    worst = loco.report["worst_large_collection_fpr"]
+    assert worst <= MAX_LARGE_COLLECTION_FPR, f"a collection with 100+ originals has FPR {worst}: {loco.report['collections']}"
+
+
+def test_clean_text_originals_rarely_flagged(loco: Validation) -> None:
+    fpr = loco.report["views"]["clean"]["fpr"]["value"]
+    assert fpr <= MAX_CLEAN_TEXT_FPR, f"{fpr:.1%} of originals' clean main text flagged"
+
+
+def test_score_does_not_know_the_decade(loco: Validation) -> None:
+    era = loco.report["headline"]["era_auc"]["value"]
+    assert era <= MAX_ERA_AUC, f"the score tells pre-2013 originals from modern ones at ROC-AUC {era}"
+
+
+def test_generator_leaves_no_artefact(loco: Validation) -> None:
+    auc = loco.adversarial_auc
+    assert auc is not None and auc <= MAX_ADVERSARIAL_AUC, f"marker-free generated pages are separable (AUC {auc})"

@@ -12,13 +12,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from classifier.trainer import TrainConfig, train  # noqa: E402
+from classifier.validation import render_summary  # noqa: E402
 
 
 def main() -> int:
-    """Train on the shared corpus and write models/newsqual.joblib, its checksum and model card."""
+    """Train on the shared corpus and write models/newsqual.npz with its model card and plots."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "manifest.jsonl")
-    parser.add_argument("--out", type=Path, default=ROOT / "models" / "newsqual.joblib")
+    parser.add_argument("--out", type=Path, default=ROOT / "models" / "newsqual.npz")
     parser.add_argument("--synthetic", type=int, default=TrainConfig.synthetic)
     parser.add_argument("--max-fpr", type=float, default=TrainConfig.max_fpr)
     parser.add_argument("--jobs", type=int, default=None)
@@ -31,15 +32,14 @@ def main() -> int:
     last = [0.0]
 
     def progress(stage: str, done: int, total: int) -> None:
-        if time.time() - last[0] > 2 or done == total:
+        if time.time() - last[0] > 5 or done == total:
             last[0] = time.time()
-            print(f"\r{stage}: {done}/{total}", end="\n" if done == total else "", file=sys.stderr)
+            print(f"{stage}: {done}/{total}", file=sys.stderr)
 
-    outcome = train([args.corpus], args.out, TrainConfig(max_fpr=args.max_fpr, synthetic=args.synthetic, jobs=args.jobs), progress)
-    head = outcome.card["cv_real_html"]
+    config = TrainConfig(max_fpr=args.max_fpr, synthetic=args.synthetic, jobs=args.jobs)
+    outcome = train([args.corpus], args.out, config, progress)
     print(f"wrote {outcome.bundle_path} in {time.time() - start:.0f}s", file=sys.stderr)
-    print({k: (head.get(k) or {}).get("value") for k in ("roc_auc", "pr_auc", "precision", "recall", "fpr")})
-    print("adversarial AUC:", outcome.card["adversarial_auc"], "folds:", {k: v for k, v in outcome.card["cv_folds"].items() if k != "folds"})
+    print(render_summary(outcome.card))
     return 0
 
 

@@ -103,3 +103,14 @@ def is_text_page(page: Page) -> Measure:
     """1 when the input was plain text, so HTML-only signals are absent by nature."""
     return Measure(1.0, "plain-text input") if page.kind == "text" else Measure(0.0)
 
+
+
+#: Fewest article words a page needs to be judged at all (CJK text counts two characters a word).
+#: In the corpus, 56 of 3,275 originals (1.7%) have fewer body words, and none of the 85 low-quality
+#: pages has fewer than 118: below this there is too little text to tell the two apart.
+MIN_BODY_WORDS = 50
+
+
+def enough_text(page: Page) -> bool:
+    """Whether the page has enough article text to judge (at least :data:`MIN_BODY_WORDS` body words)."""
+    return len(page.body_words) >= MIN_BODY_WORDS

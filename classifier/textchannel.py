@@ -1,0 +1,93 @@
+"""The learned text channel: hashed word n-grams of a page's body and of its boilerplate.
+
+Hand-written markers miss the spellings nobody wrote down; a linear model over n-grams catches
+them. It is kept from learning the era: digits are folded to ``0`` (so "2008" and "2024" are one
+token), and training drops the n-grams that tell old originals from modern ones (see
+``classifier.training``). Scoring needs numpy and the standard library only: terms are hashed
+with CRC-32 into :data:`N_BUCKETS` buckets, counts are log-scaled and L2-normalised per namespace.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from .page import Page
+from .tokens import words
+
+#: Hash buckets (2**18): collisions are rare at the few thousand terms a page has.
+N_BUCKETS = 1 << 18
+#: At most this many body and boilerplate tokens are read per page (keeps huge pages cheap).
+MAX_BODY_TOKENS = 2000
+MAX_BOILER_TOKENS = 800
+#: Boilerplate lines longer than this many words are prose, not template.
+BOILER_MAX_WORDS = 12
+
+_DIGITS = re.compile(r"\d")
+
+
+def _tokens(text: str) -> list[str]:
+    """Lower-cased word tokens with every digit folded to 0."""
+    return words(_DIGITS.sub("0", text.lower()))
+
+
+def _grams(lines: Iterable[str], prefix: str, limit: int) -> Counter[str]:
+    """Unigram and in-line bigram counts of ``lines``, each term prefixed with its namespace."""
+    counts: Counter[str] = Counter()
+    seen = 0
+    for line in lines:
+        toks = _tokens(line)
+        if not toks:
+            continue
+        toks = toks[: max(0, limit - seen)]
+        seen += len(toks)
+        counts.update(prefix + t for t in toks)
+        counts.update(f"{prefix}{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+        if seen >= limit:
+            break
+    return counts
+
+
+def page_terms(page: Page) -> dict[str, Counter[str]]:
+    """The page's terms by namespace: ``w:`` body n-grams, ``b:`` short non-body lines and list headings."""
+    body = set(page.body)
+    boiler = [b.text for b in page.blocks if b.text not in body and b.n_words <= BOILER_MAX_WORDS]
+    boiler.extend(lst.heading for lst in page.link_lists if lst.heading)
+    return {"w": _grams(page.body, "w:", MAX_BODY_TOKENS), "b": _grams(boiler, "b:", MAX_BOILER_TOKENS)}
+
+
+def bucket(term: str) -> int:
+    """The hash bucket of one term (CRC-32, stable across processes and platforms)."""
+    return zlib.crc32(term.encode("utf-8", "surrogatepass")) & (N_BUCKETS - 1)
+
+
+def vectorise(terms: dict[str, Counter[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Sparse (bucket indices, values): log(1 + count), L2-normalised within each namespace."""
+    idx: list[int] = []
+    val: list[float] = []
+    for counts in terms.values():
+        if not counts:
+            continue
+        v = np.log1p(np.fromiter(counts.values(), dtype=float, count=len(counts)))
+        v /= np.sqrt(v @ v)
+        idx.extend(bucket(t) for t in counts)
+        val.extend(v.tolist())
+    return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=float)
+
+
+def decision(weights: np.ndarray, intercept: float, idx: np.ndarray, val: np.ndarray) -> float:
+    """The text model's log-odds for one vectorised page."""
+    return float(intercept + weights[idx] @ val) if len(idx) else float(intercept)
+
+
+def top_terms(weights: np.ndarray, terms: dict[str, Counter[str]], idx: np.ndarray, val: np.ndarray,
+              n: int = 5) -> list[tuple[str, float]]:
+    """The ``n`` terms that pushed the text model most towards low quality, with their push."""
+    names = [t for counts in terms.values() for t in counts]
+    push = weights[idx] * val
+    order = np.argsort(-push)[:n]
+    return [(names[i], float(push[i])) for i in order if push[i] > 0]

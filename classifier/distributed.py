@@ -39,6 +39,7 @@ from .options import ScoreOptions
 from .output import ModelInfo, annotate, to_json_line
 from .scorer import Result, Scorer
 from .settings import DEFAULT_MODEL, WARC_SUFFIXES
+from .units import human_size
 from .warc import WarcCounts, iter_warc
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,9 @@ def _score_pages(shard: Path, scorer: Scorer, counts: WarcCounts) -> Iterator[Re
 
 
 def _score_row(scorer: Scorer, source: str, line: bytes) -> Result:
-    """Score one JSONL row holding ``url`` and ``html`` or ``text``; a bad row is an error result."""
+    """Score one JSONL row holding ``url`` and ``html`` or ``text``; a bad or oversized row is an error result."""
+    if len(line) > scorer.options.max_bytes:
+        return Result.failed(source, f"row is {human_size(len(line))}, over the {human_size(scorer.options.max_bytes)} limit")
     try:
         row = json.loads(line)
     except ValueError as exc:

@@ -205,3 +205,31 @@ def test_progress_follows_one_warc_file(tmp_path: Path) -> None:
         bar.end_warc()
         bar.advance()
         assert bar._progress.tasks[0].completed == 1
+
+
+def test_train_never_overwrites_the_bundled_model_files(tmp_path: Path) -> None:
+    from classifier import settings
+
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"id": "a", "text": "x", "label": "original"}\n')
+    before = {p: p.stat().st_mtime_ns for p in settings.MODELS_DIR.rglob("*") if p.is_file()}
+    for out in (settings.MODELS_DIR, settings.MODELS_DIR / "custom.joblib"):
+        result = runner.invoke(app, ["train", str(labels), "--out", str(out)])
+        assert result.exit_code == 2 and "holds the bundled model" in result.stderr
+    taken = tmp_path / "mine"
+    taken.mkdir()
+    (taken / "MODEL.md").write_text("# Model card: other.joblib\n")
+    result = runner.invoke(app, ["train", str(labels), "--out", str(taken)])
+    assert result.exit_code == 2 and "already holds MODEL.md" in result.stderr and "--overwrite" in result.stderr
+    assert before == {p: p.stat().st_mtime_ns for p in settings.MODELS_DIR.rglob("*") if p.is_file()}
+
+
+def test_train_output_is_named_after_its_folder(tmp_path: Path) -> None:
+    from classifier import settings
+    from classifier.cli import _train_output
+
+    suffix = Path(settings.MODEL_FILE).suffix
+    assert _train_output(Path("custom-model"), False) == Path("custom-model") / f"custom-model{suffix}"
+    assert _train_output(tmp_path / "x" / "mine.joblib", False) == tmp_path / "x" / f"mine{suffix}"
+    default = next(p.default for p in typer.main.get_command(app).commands["train"].params if p.name == "out")  # type: ignore[attr-defined]
+    assert Path(default).resolve().parent != settings.MODELS_DIR.resolve()

@@ -414,6 +414,10 @@ def train(
     seed: Annotated[int, typer.Option(help="Random seed for folds and the generator.")] = 0,
 ) -> None:
     """Train a model on labelled pages, with grouped cross-validation and a model card."""
+    try:
+        require("newsqual train", "sklearn", "scipy")
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
     from .trainer import TrainConfig  # noqa: PLC0415
     from .trainer import train as run_train
 

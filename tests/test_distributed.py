@@ -106,6 +106,12 @@ def test_results_equal_single_process_page_for_page(client: Client, shards: list
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
+def test_progress_is_called_once_per_finished_shard(client: Client, shards: list[Path], tmp_path: Path) -> None:
+    seen: list[ShardReport] = []
+    reports = score_shards(shards, tmp_path / "out", scheduler=client, progress=seen.append)
+    assert sorted(r.shard for r in seen) == sorted(r.shard for r in reports) and len(seen) == len(shards)
+
+
 def test_rerun_skips_and_a_deleted_output_is_redone_alone(client: Client, shards: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = score_shards(shards, out, scheduler=client)

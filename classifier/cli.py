@@ -25,6 +25,7 @@ from .options import ScoreOptions
 from .output import ModelInfo, Sink, annotate, open_sink
 from .scorer import Result, Scorer
 from .sources import expand_targets, is_url, is_warc_file, unsupported_scheme
+from .units import human_size
 
 app = typer.Typer(
     help="Tell original news reporting from low-quality syndication, scrapers and spam.",
@@ -93,7 +94,10 @@ def _score_target(scorer: Scorer, target: str, stdin_kind: StdinKind, bar: Score
         yield Result.failed(target, f"unsupported URL scheme {scheme}://: newsqual fetches http:// and https:// URLs only")
     elif target == "-":
         data = sys.stdin.buffer.read(scorer.options.max_bytes + 1)
-        yield scorer.score_bytes(data, "<stdin>", kind=stdin_kind.value)  # type: ignore[arg-type]
+        if len(data) > scorer.options.max_bytes:
+            yield Result.failed("<stdin>", f"stdin is over the {human_size(scorer.options.max_bytes)} limit")
+        else:
+            yield scorer.score_bytes(data, "<stdin>", kind=stdin_kind.value)  # type: ignore[arg-type]
     elif is_warc_file(Path(target)) and not is_url(target):
         yield from _score_warc(scorer, target, bar)
     else:
@@ -540,7 +544,6 @@ app.add_typer(cache_app, name="cache")
 def cache_info() -> None:
     """Print the cache folder, its file count and size."""
     from .cache import cache_usage  # noqa: PLC0415
-    from .units import human_size  # noqa: PLC0415
 
     usage = cache_usage()
     typer.echo(f"{usage.path}: {usage.files} files, {human_size(usage.bytes)}")
@@ -550,7 +553,6 @@ def cache_info() -> None:
 def cache_clear() -> None:
     """Delete every cached feature vector (they are recomputed when needed)."""
     from .cache import clear_cache  # noqa: PLC0415
-    from .units import human_size  # noqa: PLC0415
 
     usage = clear_cache()
     typer.echo(f"removed {usage.files} files ({human_size(usage.bytes)}) from {usage.path}")

@@ -235,3 +235,11 @@ def test_train_output_is_named_after_its_folder(tmp_path: Path) -> None:
     assert _train_output(tmp_path / "x" / "mine.joblib", False) == tmp_path / "x" / f"mine{suffix}"
     default = next(p.default for p in typer.main.get_command(app).commands["train"].params if p.name == "out")  # type: ignore[attr-defined]
     assert Path(default).resolve().parent != settings.MODELS_DIR.resolve()
+
+
+def test_ctrl_c_while_loading_also_exits_130(monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(*args: object, **kwargs: object) -> Scorer:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Scorer, "load", interrupted)
+    assert runner.invoke(app, ["score", str(EXAMPLES)]).exit_code == 130

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -193,8 +192,10 @@ def score(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if dask:
-        run = DaskRun(dask, targets or [], from_file, output, model, options, as_json, resume, overwrite, stdin_kind)
-        raise typer.Exit(_run_dask(run))
+        from .cli_dask import DaskRun, run_dask  # noqa: PLC0415
+
+        raise typer.Exit(run_dask(DaskRun(dask, targets or [], from_file, output, model, options, as_json, resume,
+                                          overwrite, stdin_kind)))
     try:
         expanded = list(expand_targets(targets or [], from_file))
     except InputError as exc:
@@ -266,88 +267,6 @@ def _interrupted_message(output: Path | None, saved: int, kept: int) -> str:
         return "interrupted; nothing was saved (no --output), the rows above are all there is"
     earlier = f" (plus {kept} from before)" if kept else ""
     return f"interrupted; {saved} result(s) of this run saved to {output}{earlier}; add --resume to go on"
-
-
-@dataclass(frozen=True, slots=True)
-class DaskRun:
-    """The options of ``score --dask`` (each is honoured or refused in :func:`_run_dask`)."""
-
-    scheduler: str
-    targets: list[str]
-    from_file: Path | None
-    output: Path | None
-    model: Path | None
-    options: ScoreOptions
-    as_json: bool
-    resume: bool
-    overwrite: bool
-    stdin_kind: StdinKind
-
-
-def _run_dask(run: DaskRun) -> int:
-    """Score shards on Dask; results go to one JSONL file per shard in ``run.output`` (a folder)."""
-    try:
-        require("--dask", "distributed")
-    except MissingDependency as exc:
-        raise _fail(str(exc)) from None
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # its INFO lines would drown the results
-    from .distributed import score_shards, shard_output  # noqa: PLC0415
-
-    out, shards = _dask_plan(run)
-    existing = [p for p in (shard_output(s, out) for s in shards) if p.exists()]
-    if existing and not (run.resume or run.overwrite):
-        raise _fail(f"{len(existing)} shard output(s) already in {out} (e.g. {existing[0].name}); "
-                    "add --resume to skip those shards, or --overwrite to redo them")
-    if run.overwrite:
-        for path in existing:
-            path.unlink()
-    bad = 0
-    with ScoreProgress([str(s) for s in shards]) as bar:
-        bar.describe(f"shards on {run.scheduler}")
-        try:
-            reports = score_shards(shards, out, scheduler=None if run.scheduler == "local" else run.scheduler,
-                                   model=run.model, threshold=run.options.threshold, options=run.options,
-                                   progress=lambda _report: bar.advance())
-        except KeyboardInterrupt:
-            typer.echo(f"interrupted; finished shards are saved in {out}; add --resume to go on", err=True)
-            raise typer.Exit(EXIT_INTERRUPTED) from None
-        except ValueError as exc:
-            raise _fail(str(exc)) from None
-    for r in reports:
-        typer.echo(json.dumps(asdict(r), default=str) if run.as_json else _shard_line(r))
-        bad += r.status == "failed"
-    pages, errors = sum(r.pages for r in reports), sum(r.errors for r in reports)
-    typer.echo(f"{len(reports)} shards: {pages} pages, {errors} errors, {bad} failed shards", err=True)
-    return 1 if bad or errors else 0
-
-
-def _dask_plan(run: DaskRun) -> tuple[Path, list[Path]]:
-    """The output folder and the shard files, refusing what --dask cannot do."""
-    from .distributed import expand_shards  # noqa: PLC0415
-
-    if run.output is None:
-        raise _fail("--dask needs --output DIR for the per-shard result files")
-    if run.output.suffix.lower() in (".jsonl", ".parquet", ".csv") or run.output.is_file():
-        raise _fail(f"with --dask, --output is a folder (one .jsonl per shard), not the file {run.output}")
-    if "-" in run.targets:
-        raise _fail("--dask cannot read stdin (-); give WARC or JSONL shard files")
-    if run.stdin_kind is not StdinKind.auto:
-        raise _fail("--stdin-kind has no effect with --dask (shards are files)")
-    try:
-        shards = expand_shards(run.targets, run.from_file)
-    except (InputError, ValueError) as exc:
-        raise _fail(str(exc)) from None
-    if not shards:
-        raise _fail("no shards found: --dask scores .warc, .warc.gz and .jsonl files (folders are searched)")
-    return run.output, shards
-
-
-def _shard_line(report: Any) -> str:
-    """One shard's report as a readable line."""
-    if report.status == "failed":
-        return f"failed   {report.shard}: {report.error}"
-    errors = f" ({report.errors} errors)" if report.errors else ""
-    return f"{report.status:<8} {report.shard}: {report.pages} pages{errors} in {report.seconds:.1f} s -> {report.output}"
 
 
 @app.command()

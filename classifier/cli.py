@@ -7,21 +7,24 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from . import settings
+from .console import ScoreProgress, Tally
 from .errors import DataError, InputError, MissingDependency, ModelError, NewsqualError
 from .extras import require
 from .options import ScoreOptions
+from .output import ModelInfo, Sink, annotate, open_sink
 from .scorer import Result, Scorer
-from .sources import expand_targets, is_url, is_warc_file
+from .sources import expand_targets, is_url, is_warc_file, unsupported_scheme
+from .units import human_size
 
 app = typer.Typer(
     help="Tell original news reporting from low-quality syndication, scrapers and spam.",
@@ -29,6 +32,29 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+
+# --- version, help examples (ux) ---------------------------------------------------------------
+
+def _version(value: bool) -> None:
+    """Print the installed version and exit (the ``--version`` callback)."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
+
+        try:
+            typer.echo(f"newsqual {version('newsqual')}")
+        except PackageNotFoundError:
+            typer.echo("newsqual (not installed)")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    show_version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Tell original news reporting from low-quality syndication, scrapers and spam."""
+
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model bundle (.npz); default: the bundled model.")]
 ThresholdOpt = Annotated[float | None, typer.Option(help="Decision threshold; default: the model's own.")]
@@ -48,19 +74,60 @@ def _load(model: Path | None, options: ScoreOptions) -> Scorer:
         raise _fail(str(exc)) from None
 
 
-def _score_target(scorer: Scorer, target: str, stdin_kind: str) -> Iterator[Result]:
-    """Results for one target: ``-`` (stdin), a WARC file (skip counts go to stderr), a URL or a page file."""
-    if target == "-":
+class StdinKind(str, Enum):
+    """How ``-`` (stdin) is read."""
+
+    auto = "auto"
+    html = "html"
+    text = "text"
+
+
+#: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
+EXIT_INTERRUPTED = 130
+
+
+def _score_target(scorer: Scorer, target: str, stdin_kind: StdinKind, bar: ScoreProgress) -> Iterator[Result]:
+    """Results for one target: ``-`` (stdin), a WARC file (its counts go to stderr), a URL or a page file."""
+    scheme = unsupported_scheme(target)
+    if scheme is not None:
+        yield Result.failed(target, f"unsupported URL scheme {scheme}://: newsqual fetches http:// and https:// URLs only")
+    elif target == "-":
         data = sys.stdin.buffer.read(scorer.options.max_bytes + 1)
-        kind = "auto" if stdin_kind == "auto" else stdin_kind
-        yield scorer.score_bytes(data, "<stdin>", kind=kind)  # type: ignore[arg-type]
+        if len(data) > scorer.options.max_bytes:
+            yield Result.failed("<stdin>", f"stdin is over the {human_size(scorer.options.max_bytes)} limit")
+        else:
+            yield scorer.score_bytes(data, "<stdin>", kind=stdin_kind.value)  # type: ignore[arg-type]
     elif is_warc_file(Path(target)) and not is_url(target):
-        counts = _warc_counts()
-        yield from scorer.score_warc(target, counts)
-        if counts is not None:
-            typer.echo(f"{target}: {counts}", err=True)
+        yield from _score_warc(scorer, target, bar)
     else:
         yield from scorer.score_many([target])
+
+
+def _score_warc(scorer: Scorer, target: str, bar: ScoreProgress) -> Iterator[Result]:
+    """The pages of one WARC file, its counts on stderr, and an error result when records were unreadable."""
+    counts = _warc_counts()
+    bar.start_warc(target)
+    for result in scorer.score_warc(target, counts):
+        bar.warc_at(result.source)
+        yield result
+    bar.end_warc()
+    if counts is None:
+        return
+    typer.echo(f"{target}: {warc_summary(counts)}", err=True)
+    if getattr(counts, "errors", 0):
+        yield Result.failed(target, f"WARC file is truncated or has unreadable records ({counts.errors}); "
+                                    "the pages before the damage were scored")
+
+
+def warc_summary(counts: Any) -> str:
+    """WARC counts as a person reads them: records, pages, what was skipped and why, errors."""
+    text = f"{counts.responses} response records, {counts.html} HTML pages"
+    skips = [(getattr(counts, name, 0), what) for name, what in (
+        ("skipped_non_html", "not HTML"), ("skipped_status", "not a 2xx status"),
+        ("skipped_oversize", "over the size limit"), ("skipped_other_records", "other record types"))]
+    skipped = ", ".join(f"{n} {what}" for n, what in skips if n)
+    text += f"; skipped: {skipped}" if skipped else "; nothing skipped"
+    return text + (f"; {counts.errors} unreadable (truncated or corrupt)" if getattr(counts, "errors", 0) else "")
 
 
 def _warc_counts() -> Any:
@@ -73,14 +140,25 @@ def _warc_counts() -> Any:
 
 
 def _render_row(result: Result) -> str:
-    """One table row: score, label, source and the top reasons with evidence."""
+    """One table row: score, label, URL (and where it was read) and the top reasons with evidence."""
+    where = result.source
+    if result.final_url and is_warc_file(Path(result.source.rpartition("#")[0])):  # a WARC record: show its URL
+        where = f"{result.final_url}  ({result.source})"
     if result.error:
-        return f"{'-':>6}  {'error':<11}  {result.source}\n        {result.error}"
-    lines = [f"{result.score:6.3f}  {result.label:<11}  {result.source}"]
+        return f"{'-':>6}  {'error':<11}  {where}\n        {result.error}"
+    lines = [f"{result.score:6.3f}  {result.label:<11}  {where}"]
     for r in result.reasons:
         evidence = f": {r.evidence}" if r.evidence else ""
         lines.append(f"        {r.contribution:+.2f} {r.signal}{evidence[:110]}")
     return "\n".join(lines)
+
+
+def _emit(bar: ScoreProgress, line: str) -> None:
+    """Write one row to stdout; text that cannot be encoded is escaped rather than fatal."""
+    try:
+        bar.emit(line)
+    except UnicodeEncodeError:
+        bar.emit(line.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 @app.command()
@@ -88,10 +166,11 @@ def score(
     targets: Annotated[list[str] | None, typer.Argument(help="URLs, files (.html .htm .html.gz .txt .warc.gz), folders (recursive) or - for stdin.")] = None,
     from_file: Annotated[Path | None, typer.Option("--from-file", help="Read more targets from this file, one a line.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also append results to .jsonl (flushed per page) or .parquet.")] = None,
-    resume: Annotated[bool, typer.Option(help="With --output: skip pages already in the output file.")] = False,
-    stdin_kind: Annotated[str, typer.Option("--stdin-kind", help="How to read stdin: auto, html or text.")] = "auto",
-    dask: Annotated[str | None, typer.Option("--dask", help="Score WARC/JSONL shards on this Dask scheduler (tcp://host:8786, or 'local').")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write results to .jsonl or .csv (flushed per page) or .parquet; an existing file needs --resume or --overwrite.")] = None,
+    resume: Annotated[bool, typer.Option(help="With --output: keep the results already in it and skip their pages.")] = False,
+    overwrite: Annotated[bool, typer.Option(help="With --output: replace an existing output file.")] = False,
+    stdin_kind: Annotated[StdinKind, typer.Option("--stdin-kind", help="How to read stdin.")] = StdinKind.auto,
+    dask: Annotated[str | None, typer.Option("--dask", help="Score WARC/JSONL shards on this Dask scheduler (tcp://host:8786, or 'local'); --output is then a folder.")] = None,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
@@ -100,97 +179,94 @@ def score(
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
     Exit code 0 when every target was scored, 1 when any failed (the others are still
-    scored and printed), 2 on usage or model errors.
+    scored and printed), 2 on usage or model errors, 130 when interrupted.
     """
     if not targets and from_file is None:
         raise _fail("give at least one target (URL, file, folder or -), or --from-file")
+    if (resume or overwrite) and output is None:
+        raise _fail(f"--{'resume' if resume else 'overwrite'} needs --output")
+    if resume and overwrite:
+        raise _fail("give --resume or --overwrite, not both")
     try:
         options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if dask:
-        raise typer.Exit(_run_dask(dask, targets or [], output, model, threshold))
-    scorer = _load(model, options)
+        from .cli_dask import DaskRun, run_dask  # noqa: PLC0415
+
+        raise typer.Exit(run_dask(DaskRun(dask, targets or [], from_file, output, model, options, as_json, resume,
+                                          overwrite, stdin_kind)))
     try:
         expanded = list(expand_targets(targets or [], from_file))
     except InputError as exc:
         raise _fail(str(exc)) from None
-    failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume)
+    shard = next((t for t in expanded if t.lower().endswith(".jsonl") and not is_url(t)), None)
+    if shard is not None:
+        raise _fail(f"{shard} is a JSONL shard (rows of url and html or text), not a page: "
+                    "score shards with --dask local --output DIR")
+    scorer = _load(model, options)
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, _OutputPlan(output, resume, overwrite))
     raise typer.Exit(1 if failed else 0)
 
 
-def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: bool, output: Path | None, resume: bool) -> int:
-    """Score every target, print and write results; returns the number of failures."""
-    from .output import open_sink  # noqa: PLC0415
+@dataclass(frozen=True, slots=True)
+class _OutputPlan:
+    """Where results are saved and what to do with an existing file."""
 
-    sink = None
-    done: set[str] = set()
-    if output is not None:
+    path: Path | None
+    resume: bool = False
+    overwrite: bool = False
+
+    def open(self, model: ModelInfo) -> Sink | None:
+        """The open sink, or None without --output; usage problems become a clean exit."""
+        if self.path is None:
+            return None
         try:
-            if output.suffix == ".parquet":
+            if self.path.suffix.lower() == ".parquet":
                 require("Parquet output", "pyarrow")
-            sink = open_sink(output, resume)
+            return open_sink(self.path, self.resume, self.overwrite, model)
         except (ValueError, OSError, MissingDependency) as exc:
             raise _fail(str(exc)) from None
-        done = sink.done_sources()
-    failed = 0
-    show_bar = sys.stderr.isatty() and len(targets) > 1
+
+
+def _score_all(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, as_json: bool, plan: _OutputPlan) -> int:
+    """Score every target, print and write results; returns the number of failures."""
+    model = ModelInfo.of(scorer)
+    sink = plan.open(model)
+    done = sink.done_sources() if sink is not None else set()
+    tally, saved, interrupted = Tally(), 0, False
     try:
-        with typer.progressbar(length=len(targets), label="scoring", file=sys.stderr) if show_bar else _NoBar() as bar:
+        with ScoreProgress(targets) as bar:
             for target in targets:
-                if target in done:  # resumed: a page file already written (WARC records are checked below)
-                    bar.update(1)
-                    continue
-                for result in _score_target(scorer, target, stdin_kind):
-                    if result.source in done:
-                        continue
-                    failed += result.error is not None
-                    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _render_row(result))
-                    if sink is not None:
-                        sink.write(result.to_dict())
-                bar.update(1)
+                if target not in done:  # resumed: a page file already written (WARC records are checked below)
+                    for result in _score_target(scorer, target, stdin_kind, bar):
+                        if result.source in done:
+                            continue
+                        tally.add(result.error, result.label)
+                        row = annotate(result.to_dict(), model)
+                        _emit(bar, json.dumps(row, ensure_ascii=False) if as_json else _render_row(result))
+                        if sink is not None:
+                            sink.write(row)
+                            saved += 1
+                bar.advance()
     except KeyboardInterrupt:
-        typer.echo("interrupted; results so far are saved", err=True)
-        failed += 1
+        interrupted = True
     finally:
         if sink is not None:
             sink.close()
-    if failed:
-        typer.echo(f"{failed} target(s) failed", err=True)
-    return failed
+    typer.echo(tally.summary(), err=True)
+    if interrupted:
+        typer.echo(_interrupted_message(plan.path, saved, len(done)), err=True)
+        raise typer.Exit(EXIT_INTERRUPTED)
+    return tally.failed
 
 
-class _NoBar:
-    """A stand-in for the progress bar when stderr is not a terminal."""
-
-    def __enter__(self) -> _NoBar:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def update(self, n: int) -> None:
-        """Do nothing."""
-
-
-def _run_dask(scheduler: str, targets: list[str], out: Path | None, model: Path | None, threshold: float | None) -> int:
-    """Score shards on Dask; results go to one JSONL file per shard in ``out`` (a folder)."""
-    try:
-        require("--dask", "distributed")
-    except MissingDependency as exc:
-        raise _fail(str(exc)) from None
-    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # its INFO lines would drown the results
-    from .distributed import score_shards  # noqa: PLC0415
-
-    if out is None:
-        raise _fail("--dask needs --output DIR for the per-shard result files")
-    shards = [Path(t) for t in expand_targets(targets)]
-    reports = score_shards(shards, out, scheduler=None if scheduler == "local" else scheduler, model=model, threshold=threshold)
-    bad = 0
-    for r in reports:
-        typer.echo(json.dumps(asdict(r), default=str))
-        bad += r.status == "failed"
-    return 1 if bad else 0
+def _interrupted_message(output: Path | None, saved: int, kept: int) -> str:
+    """What an interrupted run kept."""
+    if output is None:
+        return "interrupted; nothing was saved (no --output), the rows above are all there is"
+    earlier = f" (plus {kept} from before)" if kept else ""
+    return f"interrupted; {saved} result(s) of this run saved to {output}{earlier}; add --resume to go on"
 
 
 @app.command()
@@ -253,20 +329,24 @@ def signals() -> None:
 @app.command()
 def train(
     manifests: Annotated[list[Path], typer.Argument(help="Labelled data: JSONL manifests or folders with original/ and low_quality/.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Where to write the bundle (.npz); its model card (.md, .card.json) and plots go beside it.")] = Path("models/custom.npz"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="A folder for the new bundle (named after the folder), or the bundle's file name; MODEL.md, model_card.json and plots/ go beside it.")] = Path("custom-model"),
+    overwrite: Annotated[bool, typer.Option(help="Replace files of an existing bundle in the output folder.")] = False,
     max_fpr: Annotated[float, typer.Option("--max-fpr", help="Highest false-positive rate on originals allowed when choosing the threshold.")] = settings.MAX_FPR,
     synthetic: Annotated[int, typer.Option(help="Scraper-style pages to generate from your originals (0: none).")] = settings.SYNTHETIC_PAGES,
     jobs: Annotated[int | None, typer.Option(help="Processes for feature extraction (default: all cores).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed for folds and the generator.")] = 0,
 ) -> None:
     """Train a model on labelled pages, with grouped cross-validation and a model card."""
+    try:
+        require("newsqual train", "sklearn", "scipy")
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
     from .trainer import TrainConfig  # noqa: PLC0415
     from .trainer import train as run_train
 
     if not 0 < max_fpr < 1:
         raise _fail("--max-fpr must be between 0 and 1")
-    if out.suffix != ".npz":
-        out = out / "custom.npz" if out.suffix == "" else out.with_suffix(".npz")
+    out = _train_output(out, overwrite)
     try:
         outcome = run_train(manifests, out, TrainConfig(max_fpr=max_fpr, synthetic=synthetic, jobs=jobs, seed=seed), _stage_progress())
     except DataError as exc:
@@ -283,6 +363,21 @@ def train(
     if artefact is not None and artefact > 0.6:
         typer.echo("warning: generated pages are easy to tell from your real ones even without their markers; "
                    "check the model on held-out real pages, or retrain with --synthetic 0", err=True)
+
+
+def _train_output(out: Path, overwrite: bool) -> Path:
+    """The bundle path for ``train --out``, refusing to replace the bundled model's or another bundle's files."""
+    suffix = Path(settings.MODEL_FILE).suffix
+    bundle = out / f"{out.name}{suffix}" if out.suffix == "" else out.with_suffix(suffix)
+    folder = bundle.parent.resolve()
+    if folder == settings.MODELS_DIR.resolve():
+        raise _fail(f"{bundle.parent} holds the bundled model; train into another folder (default: custom-model/)")
+    if overwrite:
+        return bundle
+    taken = [p.name for p in (bundle, folder / "MODEL.md", folder / "model_card.json", folder / "plots") if p.exists()]
+    if taken:
+        raise _fail(f"{bundle.parent} already holds {', '.join(taken)}; choose a new --out folder or add --overwrite")
+    return bundle
 
 
 def _stage_progress() -> Any:
@@ -349,6 +444,62 @@ def serve(
         run(host=host, port=port, model=str(model) if model else None, workers=workers, threshold=threshold)
     except ModelError as exc:
         raise _fail(str(exc)) from None
+
+
+# --- the feature cache (ux) -------------------------------------------------------------------
+
+cache_app = typer.Typer(help="Show or clear the feature cache of train and evaluate ($NEWSQUAL_CACHE moves it).",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Print the cache folder, its file count and size."""
+    from .cache import cache_usage  # noqa: PLC0415
+
+    usage = cache_usage()
+    typer.echo(f"{usage.path}: {usage.files} files, {human_size(usage.bytes)}")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached feature vector (they are recomputed when needed)."""
+    from .cache import clear_cache  # noqa: PLC0415
+
+    usage = clear_cache()
+    typer.echo(f"removed {usage.files} files ({human_size(usage.bytes)}) from {usage.path}")
+
+
+# --- an example in the --help of every command (ux) --------------------------------------------
+
+EXAMPLES: dict[str, str] = {
+    "score": "newsqual score examples/ --json --output results.jsonl",
+    "explain": "newsqual explain examples/scraper_copy.html",
+    "signals": "newsqual signals",
+    "train": "newsqual train my-labels.jsonl --out mine/ --max-fpr 0.01",
+    "evaluate": "newsqual evaluate held-out.jsonl --model mine/mine.npz --report-dir reports/",
+    "serve": "newsqual serve --port 8000",
+    "cache": "newsqual cache clear",
+    "info": "newsqual cache info",
+    "clear": "newsqual cache clear",
+}
+
+
+def _add_examples(typer_app: typer.Typer) -> None:
+    """Put each command's example into its help epilog."""
+    for command in typer_app.registered_commands:
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        if name in EXAMPLES and not command.epilog:
+            command.epilog = f"Example:  {EXAMPLES[name]}"
+    for group in typer_app.registered_groups:
+        if group.name in EXAMPLES and not group.epilog:
+            group.epilog = f"Example:  {EXAMPLES[group.name]}"
+        if group.typer_instance is not None:
+            _add_examples(group.typer_instance)
+
+
+_add_examples(app)
 
 
 def main() -> None:

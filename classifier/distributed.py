@@ -29,16 +29,17 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
 from .errors import InputError, NewsqualError
 from .options import ScoreOptions
-from .output import to_json_line
+from .output import ModelInfo, annotate, to_json_line
 from .scorer import Result, Scorer
 from .settings import DEFAULT_MODEL, WARC_SUFFIXES
+from .units import human_size
 from .warc import WarcCounts, iter_warc
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,10 @@ _SCORERS: dict[str, tuple[int, Scorer]] = {}  # model path -> (file mtime, score
 _SCORERS_LOCK = threading.Lock()
 
 
-def worker_scorer(model: str | None, threshold: float | None) -> Scorer:
-    """The Scorer for ``model`` in this process: loaded on first use, again only if the file changed."""
+def worker_scorer(model: str | None, threshold: float | None, options: ScoreOptions | None = None) -> Scorer:
+    """The Scorer for ``model`` in this process: loaded on first use, again only if the file changed.
+
+    ``options`` (reasons shown, size cap, ...) and ``threshold`` apply on top of the cached model."""
     path = str(Path(model).resolve()) if model else str(DEFAULT_MODEL)
     try:
         mtime = os.stat(path).st_mtime_ns
@@ -81,6 +84,8 @@ def worker_scorer(model: str | None, threshold: float | None) -> Scorer:
             log.info("loading model %s in process %d", path, os.getpid())
             cached = _SCORERS[path] = (mtime, Scorer.load(path))
     base = cached[1]
+    if options is not None:
+        return Scorer(base.bundle, replace(options, threshold=threshold if threshold is not None else options.threshold))
     return Scorer(base.bundle, ScoreOptions(threshold=threshold)) if threshold is not None else base
 
 
@@ -96,22 +101,62 @@ def score_shards(
     scheduler: str | Any | None,
     model: Path | None = None,
     threshold: float | None = None,
+    options: ScoreOptions | None = None,
+    progress: Callable[[ShardReport], None] | None = None,
 ) -> list[ShardReport]:
-    """Score each shard as one Dask task into ``out_dir``; one report per shard, in order."""
+    """Score each shard as one Dask task into ``out_dir``; one report per shard, in order.
+
+    ``options`` apply on every worker; ``progress`` is called with each report as its shard ends."""
     shards = [Path(s).resolve() for s in shards]  # workers may run in another folder
     _check_shards(shards)
     if threshold is not None:
         ScoreOptions(threshold=threshold)  # a bad threshold fails here, not on every worker
     out_dir = Path(out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
-    args = (str(out_dir), str(Path(model).resolve()) if model else None, threshold)
+    args = (str(out_dir), str(Path(model).resolve()) if model else None, threshold, options)
     with _client(scheduler) as client:
         futures = [client.submit(score_shard, str(s), *args, key=f"newsqual-{s.name}-{os.urandom(4).hex()}")
                    for s in shards]
-        return [_report(shard, future) for shard, future in zip(shards, futures, strict=True)]
+        return _collect(shards, futures, progress)
 
 
-def score_shard(shard: str, out_dir: str, model: str | None, threshold: float | None) -> ShardReport:
+def _collect(shards: list[Path], futures: list[Any], progress: Callable[[ShardReport], None] | None) -> list[ShardReport]:
+    """The reports in shard order, calling ``progress`` as each task finishes."""
+    from distributed import as_completed
+
+    index = {future.key: i for i, future in enumerate(futures)}
+    reports: list[ShardReport | None] = [None] * len(futures)
+    for future in as_completed(futures):
+        i = index[future.key]
+        reports[i] = report = _report(shards[i], future)
+        if progress is not None:
+            progress(report)
+    return [r for r in reports if r is not None]
+
+
+def expand_shards(targets: Iterable[str], from_file: Path | None = None) -> list[Path]:
+    """Shard files in order: folders searched (sorted) for WARC and JSONL files, list files read."""
+    from .sources import read_target_list  # noqa: PLC0415
+
+    listed = [*targets, *(read_target_list(from_file) if from_file is not None else [])]
+    shards: list[Path] = []
+    for target in listed:
+        path = Path(target)
+        if path.is_dir():
+            shards += sorted(p for p in path.rglob("*") if p.is_file() and _is_shard(p))
+        else:
+            shards.append(path)
+    return shards
+
+
+def _is_shard(path: Path) -> bool:
+    """True for file names read as shards."""
+    return path.name.lower().endswith(WARC_SUFFIXES + JSONL_SUFFIXES)
+
+
+def score_shard(
+    shard: str, out_dir: str, model: str | None, threshold: float | None, options: ScoreOptions | None = None
+) -> ShardReport:
     """Score one shard into its JSONL output (a Dask task; also usable on its own)."""
     start = time.perf_counter()
     out = shard_output(Path(shard), Path(out_dir))
@@ -120,8 +165,9 @@ def score_shard(shard: str, out_dir: str, model: str | None, threshold: float | 
         return ShardReport(shard, _count_lines(out), 0, str(out), 0.0, SKIPPED)
     counts = WarcCounts()
     try:
-        results = _score_pages(Path(shard), worker_scorer(model, threshold), counts)
-        pages, errors = _write_atomically(out, results)
+        scorer = worker_scorer(model, threshold, options)
+        results = _score_pages(Path(shard), scorer, counts)
+        pages, errors = _write_atomically(out, results, ModelInfo.of(scorer))
     except NewsqualError as exc:  # an unreadable shard or model: reported without a worker traceback
         log.warning("%s: failed: %s", shard, exc)
         return ShardReport(shard, 0, 0, None, _since(start), FAILED, f"{type(exc).__name__}: {exc}")
@@ -129,14 +175,14 @@ def score_shard(shard: str, out_dir: str, model: str | None, threshold: float | 
     return ShardReport(shard, pages, errors + counts.errors, str(out), _since(start))
 
 
-def _write_atomically(out: Path, results: Iterator[Result]) -> tuple[int, int]:
+def _write_atomically(out: Path, results: Iterator[Result], model: ModelInfo | None = None) -> tuple[int, int]:
     """Write results as JSON lines to a temporary file renamed to ``out``; (pages, error results)."""
     pages = errors = 0
     tmp = out.with_name(f".{out.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         with tmp.open("wb") as fh:
             for result in results:
-                fh.write(to_json_line(result.to_dict()))
+                fh.write(to_json_line(annotate(result.to_dict(), model)))
                 pages += 1
                 errors += not result.ok
             fh.flush()
@@ -171,7 +217,9 @@ def _score_pages(shard: Path, scorer: Scorer, counts: WarcCounts) -> Iterator[Re
 
 
 def _score_row(scorer: Scorer, source: str, line: bytes) -> Result:
-    """Score one JSONL row holding ``url`` and ``html`` or ``text``; a bad row is an error result."""
+    """Score one JSONL row holding ``url`` and ``html`` or ``text``; a bad or oversized row is an error result."""
+    if len(line) > scorer.options.max_bytes:
+        return Result.failed(source, f"row is {human_size(len(line))}, over the {human_size(scorer.options.max_bytes)} limit")
     try:
         row = json.loads(line)
     except ValueError as exc:

@@ -40,8 +40,8 @@ def run_evaluation(
         for pid, reason in table.failed.items()
     ]
     report = evaluate(items, scorer.threshold, n_boot=n_boot)
-    report["model"] = {"id": scorer.bundle.id, "sha256": scorer.bundle.digest, "data_digest": scorer.bundle.data_digest[:12],
-                       "threshold": scorer.threshold}
+    report["model"] = {"model_id": scorer.model_id, "model_digest": scorer.model_digest,
+                       "data_digest": scorer.bundle.data_digest[:12], "threshold": scorer.threshold}
     seen = set(scorer.bundle.metrics.get("train_pages", ()))
     report["seen_in_training"] = sum(page_digest(p) in seen for p in dataset.pages if p.label != "borderline")
     report_dir.mkdir(parents=True, exist_ok=True)

@@ -8,6 +8,9 @@ from .errors import MissingDependency
 
 #: Which ``pip install 'newsqual[EXTRA]'`` brings each optional module.
 EXTRA_OF = {
+    "sklearn": "train",
+    "scipy": "train",
+    "joblib": "train",
     "matplotlib": "plots",
     "starlette": "serve",
     "uvicorn": "serve",

@@ -80,11 +80,10 @@ class FeatureTable:
 
 
 def default_cache_dir() -> Path:
-    """``$NEWSQUAL_CACHE``, else ``$XDG_CACHE_HOME/newsqual/features`` (``~/.cache`` by default)."""
-    if os.environ.get("NEWSQUAL_CACHE"):
-        return Path(os.environ["NEWSQUAL_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "newsqual" / "features"
+    """``$NEWSQUAL_CACHE``, else the platform cache folder (see :mod:`classifier.cache`)."""
+    from .cache import feature_cache_dir  # noqa: PLC0415
+
+    return feature_cache_dir()
 
 
 def view_page(data: bytes | str, url: str | None, kind: InputKind, view: View = "html") -> Page:

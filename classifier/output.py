@@ -1,6 +1,14 @@
-"""Where batch results go: JSON Lines (resumable) or Parquet, chosen by the file suffix.
+"""Where batch results go: JSON Lines, Parquet or CSV, chosen by the file suffix; all resumable.
 
-Both sinks take the dicts of :meth:`Result.to_dict <classifier.scorer.Result.to_dict>`
+**An existing output is never clobbered by accident.** :func:`open_sink` refuses a file that
+exists and is not empty unless ``resume`` (keep its rows, skip their sources, add the rest)
+or ``overwrite`` (replace it) is given.
+
+**Every row names the model**: :class:`ModelInfo` adds ``model_id``, ``model_digest`` and
+``threshold`` to each row (:func:`annotate`); Parquet also keeps them in the file metadata
+under the key ``newsqual``.
+
+All sinks take the dicts of :meth:`Result.to_dict <classifier.scorer.Result.to_dict>`
 and are context managers that close (and flush) on exit.
 
 **JSONL durability.** Every line is written whole and flushed to the operating system at
@@ -17,18 +25,27 @@ resuming re-scores them.
 **Resume.** ``JsonlSink.open(path, resume=True)`` keeps the longest prefix of complete,
 valid JSON lines, cuts anything after it (a line half-written when the run died), and
 reports the sources already done through :meth:`JsonlSink.done_sources`; the caller
-skips those. Parquet files cannot be resumed: a Parquet file is only readable once its
-footer is written on close, so ``ParquetSink`` writes to a temporary file that is renamed
-into place on close, and a killed run leaves the previous file (if any) untouched.
+skips those. CSV works the same way (one row per line: newlines in fields become spaces).
+
+**Parquet** stores ``reasons`` as a list of structs (signal, value, evidence, contribution)
+and ``signals`` as a map from signal name to value, so DuckDB, pandas and Spark can query
+them. A Parquet file is only readable once its footer is written on close, so
+``ParquetSink`` writes to a temporary file that is renamed into place on close: a killed run
+leaves the previous file (if any) untouched and loses what it scored itself. Resuming reads
+the existing file, copies its rows into the new one and skips their sources; it refuses a
+file written by another model or with other columns.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import logging
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final, Protocol, Self
@@ -42,7 +59,32 @@ FSYNC_SECONDS: Final = 1.0
 #: Rows per Parquet row group.
 PARQUET_ROW_GROUP: Final = 1000
 
-SUFFIXES: Final = (".jsonl", ".parquet")
+SUFFIXES: Final = (".jsonl", ".parquet", ".csv")
+#: Parquet file-metadata key holding the model that wrote the rows.
+PARQUET_META_KEY: Final = b"newsqual"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelInfo:
+    """The model bundle and threshold that made a batch of results."""
+
+    model_id: str
+    model_digest: str
+    threshold: float
+
+    @classmethod
+    def of(cls, scorer: Any) -> ModelInfo:
+        """The model in force in a :class:`~classifier.scorer.Scorer`."""
+        return cls(scorer.model_id, scorer.model_digest, round(float(scorer.threshold), 6))
+
+    def fields(self) -> dict[str, Any]:
+        """The row fields naming the model."""
+        return asdict(self)
+
+
+def annotate(row: Mapping[str, Any], model: ModelInfo | None) -> dict[str, Any]:
+    """A result dict with the fields naming the model added (unchanged without a model)."""
+    return {**row, **model.fields()} if model is not None else dict(row)
 
 
 class Sink(Protocol):
@@ -79,17 +121,26 @@ def to_json_line(row: Mapping[str, Any]) -> bytes:
         return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")
 
 
-def open_sink(path: Path, resume: bool = False) -> Sink:
-    """Open a JSONL or Parquet sink by the suffix of ``path``."""
-    suffix = Path(path).suffix.lower()
+def open_sink(path: Path, resume: bool = False, overwrite: bool = False, model: ModelInfo | None = None) -> Sink:
+    """Open a JSONL, Parquet or CSV sink by the suffix of ``path``; refuses an existing file unless told."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ValueError(
+            f"cannot write results to {path}: unknown output format {suffix or '(no suffix)'!r}; "
+            f"use a file name ending in {', '.join(SUFFIXES[:-1])} or {SUFFIXES[-1]}"
+        )
+    if resume and overwrite:
+        raise ValueError("give --resume or --overwrite, not both")
+    if path.is_dir():
+        raise ValueError(f"cannot write results to {path}: it is a folder")
+    if not resume and not overwrite and path.is_file() and path.stat().st_size > 0:
+        raise ValueError(f"{path} exists; add --resume to skip the pages already in it, or --overwrite to replace it")
     if suffix == ".jsonl":
         return JsonlSink.open(path, resume)
-    if suffix == ".parquet":
-        return ParquetSink.open(path, resume)
-    raise ValueError(
-        f"cannot write results to {path}: unknown output format {suffix or '(no suffix)'!r}; "
-        f"use a file name ending in {' or '.join(SUFFIXES)}"
-    )
+    if suffix == ".csv":
+        return CsvSink.open(path, resume)
+    return ParquetSink.open(path, resume, model)
 
 
 class _SinkBase:
@@ -115,6 +166,7 @@ class JsonlSink(_SinkBase):
 
     def __init__(self, path: Path, fh: IO[bytes], done: set[str]) -> None:
         self.path = path
+        self._header: list[str] = []
         self._fh = fh
         self._done = done
         self._unsynced = 0
@@ -138,7 +190,11 @@ class JsonlSink(_SinkBase):
 
     def write(self, row: Mapping[str, Any]) -> None:
         """Append one result as a line and flush it; fsync now and then."""
-        self._fh.write(to_json_line(row))
+        self._write_line(to_json_line(row))
+
+    def _write_line(self, line: bytes) -> None:
+        """Write one whole line, flush it, and fsync now and then."""
+        self._fh.write(line)
         self._fh.flush()
         self._unsynced += 1
         if self._unsynced >= FSYNC_EVERY or time.monotonic() - self._last_sync >= FSYNC_SECONDS:
@@ -157,13 +213,16 @@ class JsonlSink(_SinkBase):
         self._last_sync = time.monotonic()
 
 
-def _recover(path: Path) -> set[str]:
-    """Sources of the valid lines of ``path``; cut the file after the last valid complete line."""
+def _recover(path: Path, source_of: Callable[[bytes], str | None] | None = None, header: bytes = b"") -> set[str]:
+    """Sources of the valid lines of ``path`` (after ``header``); cut the file after the last valid complete line."""
+    source_of = source_of or _line_source
     done: set[str] = set()
-    good_end = 0
     with path.open("rb") as fh:
+        if header and fh.readline() != header:
+            raise ValueError(f"cannot resume {path}: its columns differ from this version's; use --overwrite or a new file")
+        good_end = len(header)
         for line in fh:
-            source = _line_source(line)
+            source = source_of(line)
             if source is None:
                 break
             done.add(source)
@@ -189,28 +248,32 @@ def _line_source(line: bytes) -> str | None:
 
 
 class ParquetSink(_SinkBase):
-    """Buffers results into Parquet row groups; reasons and signals are stored as JSON strings."""
+    """Buffers results into Parquet row groups, with nested ``reasons`` and ``signals`` columns."""
 
-    def __init__(self, path: Path, row_group_size: int = PARQUET_ROW_GROUP) -> None:
+    def __init__(
+        self, path: Path, row_group_size: int = PARQUET_ROW_GROUP, model: ModelInfo | None = None, kept: Any = None
+    ) -> None:
         self.path = path
         self.row_group_size = row_group_size
+        self.model = model
         self._tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         self._rows: list[dict[str, Any]] = []
+        self._kept = kept  # rows of the file being resumed, copied first
         self._writer: Any = None
         self._closed = False
 
     @classmethod
-    def open(cls, path: Path, resume: bool = False) -> ParquetSink:
-        """Start a new Parquet file at ``path``; refuses ``resume`` (use JSONL to resume)."""
-        if resume:
-            raise ValueError(
-                f"cannot resume {path}: Parquet output cannot be resumed; write to a .jsonl file to resume"
-            )
-        return cls(Path(path))
+    def open(cls, path: Path, resume: bool = False, model: ModelInfo | None = None) -> ParquetSink:
+        """Start a Parquet file at ``path``; with ``resume``, keep the rows of the existing file."""
+        path = Path(path)
+        kept = _read_for_resume(path, model) if resume and path.is_file() else None
+        return cls(path, model=model, kept=kept)
 
     def done_sources(self) -> set[str]:
-        """Always empty: Parquet output starts fresh."""
-        return set()
+        """Sources of the rows kept from the resumed file."""
+        if self._kept is None:
+            return set()
+        return {s for s in self._kept.column("source").to_pylist() if s is not None}
 
     def write(self, row: Mapping[str, Any]) -> None:
         """Buffer one result; write a row group when the buffer is full."""
@@ -228,42 +291,143 @@ class ParquetSink(_SinkBase):
         os.replace(self._tmp, self.path)
 
     def _flush(self, final: bool = False) -> None:
-        """Write the buffered rows as one row group."""
+        """Write the buffered rows as one row group (after the kept rows, on the first write)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         if not self._rows and not (final and self._writer is None):
             return
+        schema = parquet_schema(self.model)
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self._tmp, _parquet_schema())
-        table = pa.Table.from_pylist(self._rows, schema=_parquet_schema())
+            self._writer = pq.ParquetWriter(self._tmp, schema)
+            if self._kept is not None and self._kept.num_rows:
+                self._writer.write_table(self._kept.replace_schema_metadata(schema.metadata),
+                                         row_group_size=self.row_group_size)
+        table = pa.Table.from_pylist(self._rows, schema=schema)
         self._writer.write_table(table, row_group_size=self.row_group_size)
         self._rows = []
 
 
-def _parquet_schema() -> Any:
-    """Columns of the Parquet output."""
+def parquet_schema(model: ModelInfo | None = None) -> Any:
+    """Columns of the Parquet output; the model that wrote it goes into the file metadata."""
     import pyarrow as pa
 
-    return pa.schema([
+    reason = pa.struct([("signal", pa.string()), ("value", pa.float64()), ("evidence", pa.string()),
+                        ("contribution", pa.float64())])
+    schema = pa.schema([
         ("source", pa.string()),
         ("final_url", pa.string()),
         ("score", pa.float64()),
         ("label", pa.string()),
         ("error", pa.string()),
-        ("reasons", pa.string()),
-        ("signals", pa.string()),
+        ("reasons", pa.list_(reason)),
+        ("signals", pa.map_(pa.string(), pa.float64())),
+        ("model_id", pa.string()),
+        ("model_digest", pa.string()),
+        ("threshold", pa.float64()),
     ])
+    if model is None:
+        return schema
+    return schema.with_metadata({PARQUET_META_KEY: json.dumps(model.fields()).encode()})
+
+
+def parquet_model(path: Path) -> dict[str, Any] | None:
+    """The model named in a newsqual Parquet file's metadata, or None."""
+    import pyarrow.parquet as pq
+
+    meta = pq.read_schema(path).metadata or {}
+    return json.loads(meta[PARQUET_META_KEY]) if PARQUET_META_KEY in meta else None
+
+
+def _read_for_resume(path: Path, model: ModelInfo | None) -> Any:
+    """The rows of an existing Parquet output, after checking it can be continued."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise ValueError(f"cannot resume {path}: not a readable Parquet file ({exc}); use --overwrite") from None
+    if not table.schema.remove_metadata().equals(parquet_schema()):
+        raise ValueError(f"cannot resume {path}: its columns differ from this version's; use --overwrite or a new file")
+    theirs = parquet_model(path)
+    if model is not None and theirs is not None and theirs.get("model_digest") != model.model_digest:
+        raise ValueError(f"cannot resume {path}: it was written by model {theirs.get('model_id')}, "
+                         f"this is {model.model_id}; use --overwrite or a new file")
+    return table
 
 
 def _parquet_row(row: Mapping[str, Any]) -> dict[str, Any]:
-    """A result dict flattened for Parquet: reasons and signals as JSON strings."""
+    """A result dict shaped for the Parquet columns (signals as key/value pairs for the map)."""
     return {
         "source": row.get("source"),
         "final_url": row.get("final_url"),
         "score": row.get("score"),
         "label": row.get("label"),
         "error": row.get("error"),
-        "reasons": json.dumps(row.get("reasons") or [], ensure_ascii=False),
-        "signals": json.dumps(row.get("signals") or {}, ensure_ascii=False),
+        "reasons": [dict(r) for r in row.get("reasons") or []],
+        "signals": list((row.get("signals") or {}).items()),
+        "model_id": row.get("model_id"),
+        "model_digest": row.get("model_digest"),
+        "threshold": row.get("threshold"),
     }
+
+
+# --- CSV -------------------------------------------------------------------------------------------
+
+#: CSV columns before one column per signal.
+CSV_COLUMNS: Final = ("source", "final_url", "score", "label", "error", "reasons", "model_id", "model_digest", "threshold")
+
+
+def csv_header() -> list[str]:
+    """The CSV header: the result fields, then every signal in registry order."""
+    from .signals import SIGNALS  # noqa: PLC0415
+
+    return [*CSV_COLUMNS, *(s.name for s in SIGNALS)]
+
+
+class CsvSink(JsonlSink):
+    """Appends results as CSV rows for spreadsheets; resumable like JSONL (one row per line)."""
+
+    @classmethod
+    def open(cls, path: Path, resume: bool = False) -> CsvSink:
+        """Open ``path``: fresh with a header, or appending after its valid rows."""
+        path = Path(path)
+        header = csv_header()
+        if resume and path.is_file() and path.stat().st_size:
+            done = _recover_csv(path, header)
+            sink = cls(path, path.open("ab"), done)
+        else:
+            sink = cls(path, path.open("wb"), set())
+            sink._fh.write(_csv_line(header))
+        sink._header = header
+        return sink
+
+    def write(self, row: Mapping[str, Any]) -> None:
+        """Append one result as a CSV row and flush it; fsync now and then."""
+        self._write_line(_csv_line(_csv_cells(row, self._header)))
+
+
+def _csv_cells(row: Mapping[str, Any], header: list[str]) -> list[str]:
+    """One result as CSV cells: reasons as readable text, one cell per signal value."""
+    reasons = "; ".join(f"{r['signal']} {r['contribution']:+.2f}: {r['evidence']}" for r in row.get("reasons") or [])
+    values = {**{k: row.get(k) for k in CSV_COLUMNS}, "reasons": reasons, **(row.get("signals") or {})}
+    return ["" if values.get(name) is None else str(values[name]) for name in header]
+
+
+def _csv_line(cells: list[str]) -> bytes:
+    """One CSV line; newlines inside cells become spaces so that a row is always one line."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow([c.replace("\r", " ").replace("\n", " ") for c in cells])
+    return buf.getvalue().encode("utf-8", "surrogatepass")
+
+
+def _recover_csv(path: Path, header: list[str]) -> set[str]:
+    """Sources of the complete rows of a CSV output; cut anything after the last complete row."""
+
+    def source_of(line: bytes) -> str | None:
+        """The source of one complete CSV row, or None."""
+        cells = next(csv.reader([line.decode("utf-8", "replace")]), []) if line.endswith(b"\n") else []
+        return cells[0] if len(cells) == len(header) else None
+
+    return _recover(path, source_of, _csv_line(header))

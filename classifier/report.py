@@ -146,7 +146,7 @@ def _summary_line(report: dict[str, Any]) -> str:
     """The counts of pages as one escaped paragraph."""
     c = report["counts"]
     labels = ", ".join(f"{k} {v}" for k, v in c["by_label"].items())
-    text = (f"threshold {report['threshold']:.3f} · {c['total']} pages ({labels}) · real {c['real']}, "
+    text = (f"{_model_line(report)} · threshold {report['threshold']:.3f} · {c['total']} pages ({labels}) · real {c['real']}, "
             f"generated {c['generated']} · failed {c['failed']} · bootstrap {report['n_boot']} resamples")
     warning = "".join(f"<p class=\"warn\"><strong>{html.escape(line.strip())}</strong></p>" for line in _seen_warning(report))
     return f'<p class="meta">{html.escape(text)}</p>{warning}'
@@ -261,12 +261,19 @@ def _seen_warning(report: dict[str, Any]) -> list[str]:
             "         Use held-out pages, or the cross-validated figures in the model card."]
 
 
+def _model_line(report: dict[str, Any]) -> str:
+    """Which model made the figures: its id and digest."""
+    model = report.get("model") or {}
+    return f"model {model.get('model_id', '?')} (sha256 {model.get('model_digest', '?')})"
+
+
 def render_text(report: dict[str, Any]) -> str:
     """A readable multi-line summary of the report for the terminal."""
     c, bl = report["counts"], report["borderline"]
     labels = ", ".join(f"{k} {v}" for k, v in c["by_label"].items())
     lines = [
         f"newsqual evaluation at threshold {report['threshold']:.3f}",
+        _model_line(report),
         f"pages: {c['total']} ({labels}); real {c['real']}, generated {c['generated']}; failed {c['failed']}",
         *_seen_warning(report),
         "",

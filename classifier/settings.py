@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Final
 
@@ -28,9 +29,28 @@ PAGE_TIME_BUDGET: Final = 2.0
 PAGE_SUFFIXES: Final = (".html", ".htm", ".html.gz", ".htm.gz", ".txt", ".txt.gz")
 WARC_SUFFIXES: Final = (".warc", ".warc.gz")
 
+#: File name of the bundled model inside the bundled models folder (the one place to change it).
+MODEL_FILE: Final = "newsqual.npz"
+
+
+def bundled_models_dir() -> Path:
+    """The bundled models folder: the package ``classifier.models``, which pyproject maps to ``models/``.
+
+    A source checkout imported without installing (``PYTHONPATH=.``) has no such package, and a
+    shared environment may map it to another checkout, so the ``models/`` folder beside this
+    package wins when it holds the model; in an editable install that is the same folder."""
+    checkout = Path(__file__).resolve().parent.parent / "models"
+    if (checkout / "__init__.py").is_file() and (checkout / MODEL_FILE).is_file():
+        return checkout
+    spec = importlib.util.find_spec("classifier.models")
+    if spec is None or not spec.submodule_search_locations:
+        return checkout  # not installed as a package: Scorer.load then reports the missing file
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 #: Where the bundled model lives.
-MODELS_DIR: Final = Path(__file__).resolve().parent.parent / "models"
-DEFAULT_MODEL: Final = MODELS_DIR / "newsqual.npz"
+MODELS_DIR: Final = bundled_models_dir()
+DEFAULT_MODEL: Final = MODELS_DIR / MODEL_FILE
 
 #: Training defaults (the bundled model uses them): the highest false-positive rate on originals
 #: allowed when choosing the threshold, and how many scraper-style pages to generate.

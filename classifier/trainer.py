@@ -264,14 +264,11 @@ def _card(pages: Sequence[LabelledPage], v: Validation, bundle: Bundle, config: 
 
 
 def write_card(card: dict[str, Any], bundle_path: Path) -> None:
-    """``<bundle>.card.json`` and ``<bundle>.md`` (for the bundled model: MODEL.md) beside the bundle."""
+    """``MODEL.md`` and ``model_card.json`` beside the bundle (the CLI gives each bundle its own folder)."""
     from .validation import render_markdown  # noqa: PLC0415
 
-    stem = bundle_path.with_suffix("")
-    card_path = bundle_path.parent / "model_card.json" if bundle_path.name == settings.DEFAULT_MODEL.name else stem.with_name(stem.name + ".card.json")
-    md_path = bundle_path.parent / "MODEL.md" if bundle_path.name == settings.DEFAULT_MODEL.name else stem.with_name(stem.name + ".md")
-    card_path.write_text(json.dumps(card, indent=2, default=str) + "\n")
-    md_path.write_text(render_markdown(card, bundle_path.name))
+    (bundle_path.parent / "model_card.json").write_text(json.dumps(card, indent=2, default=str) + "\n")
+    (bundle_path.parent / "MODEL.md").write_text(render_markdown(card, bundle_path.name))
 
 
 def _plots(items: list[ScoredItem], threshold: float, bundle_path: Path) -> None:
@@ -282,6 +279,6 @@ def _plots(items: list[ScoredItem], threshold: float, bundle_path: Path) -> None
     except ImportError:
         log.warning("matplotlib is not installed: no plots written")
         return
-    out_dir = bundle_path.parent / ("plots" if bundle_path.name == settings.DEFAULT_MODEL.name else bundle_path.stem + "-plots")
+    out_dir = bundle_path.parent / "plots"
     out_dir.mkdir(parents=True, exist_ok=True)
     write_plots(items, evaluate(items, threshold, n_boot=0), out_dir)

@@ -23,7 +23,8 @@ def test_score_examples_table() -> None:
 def test_score_json_lines_have_the_documented_fields() -> None:
     result = runner.invoke(app, ["score", "--json", str(EXAMPLES / "scraper_dump.txt")])
     row = json.loads(result.stdout)
-    assert set(row) == {"source", "final_url", "score", "label", "reasons", "signals", "error"}
+    assert set(row) == {"source", "final_url", "score", "label", "reasons", "signals", "error",
+                        "model_id", "model_digest", "threshold"}
     assert row["label"] == "low_quality" and 0 <= row["score"] <= 1
 
 
@@ -107,4 +108,4 @@ def test_score_many_reads_warc_records_like_the_cli(tmp_path: Path) -> None:
     assert api == [("https://site0.example/a", "original"), ("https://site1.example/a", "low_quality")]
     result = runner.invoke(app, ["score", "--json", str(warc)])
     assert [(row["final_url"], row["label"]) for row in map(json.loads, result.stdout.splitlines())] == api
-    assert "skipped_non_html=1" in result.stderr
+    assert "3 response records, 2 HTML pages; skipped: 1 not HTML" in result.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,6 +106,12 @@ def test_results_equal_single_process_page_for_page(client: Client, shards: list
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
+def test_progress_is_called_once_per_finished_shard(client: Client, shards: list[Path], tmp_path: Path) -> None:
+    seen: list[ShardReport] = []
+    reports = score_shards(shards, tmp_path / "out", scheduler=client, progress=seen.append)
+    assert sorted(r.shard for r in seen) == sorted(r.shard for r in reports) and len(seen) == len(shards)
+
+
 def test_rerun_skips_and_a_deleted_output_is_redone_alone(client: Client, shards: list[Path], tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = score_shards(shards, out, scheduler=client)
@@ -193,8 +200,56 @@ def test_cli_dask_option_scores_shards_on_a_scheduler(client: Client, shards: li
     from classifier.cli import app
 
     out = tmp_path / "results"
-    result = CliRunner().invoke(app, ["score", *map(str, shards), "--dask", client.scheduler.address, "--output", str(out)])
-    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["score", *map(str, shards), "--dask", client.scheduler.address, "--output", str(out),
+                                      "--json"])
+    assert result.exit_code == 1, result.output  # shard 0 holds an empty page: an error row, as without --dask
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["status"] for r in reports] == ["done"] * len(shards)
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{s.name}.jsonl" for s in shards)
+
+
+def test_cli_dask_honours_from_file_folders_of_jsonl_top_max_bytes_and_resume(client: Client, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    folder = tmp_path / "shards"
+    folder.mkdir()
+    big = ORIGINAL.format(topic="Bus lanes", n=3)
+    (folder / "a.jsonl").write_text(json.dumps({"url": "https://a.example/1", "html": SPAMMY.format(topic="Rates", n=1)}) + "\n")
+    (folder / "b.jsonl").write_text(json.dumps({"url": "https://a.example/2", "html": big * 40}) + "\n")
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{folder}\n")
+    out = tmp_path / "out"
+    args = ["score", "--from-file", str(listing), "--dask", client.scheduler.address, "--output", str(out),
+            "--top", "1", "--max-bytes", str(len(big) * 20)]
+    first = CliRunner().invoke(app, args)
+    assert first.exit_code == 1, first.output  # b's page is over --max-bytes
+    assert re.search(r"done\s+\S+a\.jsonl: 1 pages in", first.stdout) and "2 shards: 2 pages, 1 errors" in first.stderr
+    a = json.loads((out / "a.jsonl.jsonl").read_text())
+    b = json.loads((out / "b.jsonl.jsonl").read_text())
+    assert len(a["reasons"]) <= 1 and a["model_digest"] == Scorer.load().model_digest
+    assert "limit" in b["error"]
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 2 and "add --resume" in again.stderr
+    resumed = CliRunner().invoke(app, [*args, "--resume", "--json"])
+    assert [json.loads(line)["status"] for line in resumed.stdout.splitlines()] == ["skipped", "skipped"]
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["-"], "cannot read stdin"),
+    (["--stdin-kind", "html"], "--stdin-kind has no effect"),
+    (["--output", "x.jsonl"], "--output is a folder"),
+    (["--output", "{empty}"], "no shards found"),
+])
+def test_cli_dask_refuses_what_it_cannot_do(tmp_path: Path, extra: list[str], message: str) -> None:
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    args = ["score", str(empty), "--dask", "local", "--output", str(tmp_path / "out"),
+            *[e.format(empty=empty) for e in extra]]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and message in result.stderr, result.output

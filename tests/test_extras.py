@@ -41,6 +41,7 @@ def test_any_of_is_enough(without) -> None:  # type: ignore[no-untyped-def]
     ("hidden", "args", "extra"),
     [
         ("uvicorn", ["serve"], "serve"),
+        ("sklearn", ["train", "x.jsonl"], "train"),
         ("matplotlib", ["evaluate", "x.jsonl"], "plots"),
         ("distributed", ["score", "x.warc.gz", "--dask", "local", "--output", "out"], "dask"),
         ("pyarrow", ["score", "examples", "--output", "r.parquet"], "parquet"),

@@ -13,7 +13,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from classifier.output import JsonlSink, ParquetSink, open_sink, to_json_line
+from classifier.output import (
+    CsvSink,
+    JsonlSink,
+    ModelInfo,
+    ParquetSink,
+    annotate,
+    open_sink,
+    parquet_model,
+    to_json_line,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,28 +106,87 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
     assert [b["source"] for b in back] == [r["source"] for r in rows]
     assert back[0]["score"] is None and back[0]["error"] == "empty page"
     assert back[1]["score"] == pytest.approx(0.01)
-    assert json.loads(back[1]["reasons"]) == rows[1]["reasons"]
-    assert json.loads(back[1]["signals"]) == rows[1]["signals"]
+    assert back[1]["reasons"] == rows[1]["reasons"]
+    assert dict(back[1]["signals"]) == rows[1]["signals"]
 
 
 def test_empty_parquet_is_still_a_valid_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.parquet"
     open_sink(path, resume=False).close()
     assert pq.read_table(path).num_rows == 0
-    assert pq.read_table(path).column_names == ["source", "final_url", "score", "label", "error", "reasons", "signals"]
-
-
-def test_parquet_refuses_resume(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="cannot be resumed"):
-        open_sink(tmp_path / "out.parquet", resume=True)
+    assert pq.read_table(path).column_names == ["source", "final_url", "score", "label", "error", "reasons", "signals",
+                                                "model_id", "model_digest", "threshold"]
 
 
 def test_open_sink_by_suffix(tmp_path: Path) -> None:
     with open_sink(tmp_path / "a.jsonl", resume=False) as sink:
         assert isinstance(sink, JsonlSink)
     assert isinstance(open_sink(tmp_path / "b.PARQUET", resume=False), ParquetSink)
-    with pytest.raises(ValueError, match=r"unknown output format '\.csv'.*\.jsonl or \.parquet"):
-        open_sink(tmp_path / "c.csv", resume=False)
+    assert isinstance(open_sink(tmp_path / "c.csv", resume=False), CsvSink)
+    with pytest.raises(ValueError, match=r"unknown output format '\.tsv'.*\.jsonl, \.parquet or \.csv"):
+        open_sink(tmp_path / "d.tsv", resume=False)
+
+
+def test_open_sink_refuses_an_existing_file_unless_resume_or_overwrite(tmp_path: Path) -> None:
+    for name in ("a.jsonl", "a.csv", "a.parquet"):
+        path = tmp_path / name
+        with open_sink(path) as sink:
+            sink.write(row(1))
+        with pytest.raises(ValueError, match="exists; add --resume .* or --overwrite"):
+            open_sink(path)
+        with open_sink(path, resume=True) as sink:
+            assert sink.done_sources() == {"page-1.html"}
+            sink.write(row(2))
+        with open_sink(path, overwrite=True) as sink:
+            assert sink.done_sources() == set()
+            sink.write(row(3))
+        with open_sink(path, resume=True) as sink:
+            assert sink.done_sources() == {"page-3.html"}, name
+
+
+def test_parquet_columns_are_nested_and_the_metadata_names_the_model(tmp_path: Path) -> None:
+    import pyarrow as pa
+
+    path = tmp_path / "out.parquet"
+    model = ModelInfo("newsqual-abc", "abc123", 0.35)
+    with open_sink(path, model=model) as sink:
+        sink.write(annotate(row(1), model))
+    schema = pq.read_schema(path)
+    assert pa.types.is_list(schema.field("reasons").type)
+    assert pa.types.is_struct(schema.field("reasons").type.value_type)
+    assert pa.types.is_map(schema.field("signals").type)
+    assert parquet_model(path) == {"model_id": "newsqual-abc", "model_digest": "abc123", "threshold": 0.35}
+    back = pq.read_table(path).to_pylist()[0]
+    assert back["reasons"][0]["evidence"] == "é" and back["model_digest"] == "abc123"
+
+
+def test_parquet_resume_keeps_rows_and_refuses_another_model(tmp_path: Path) -> None:
+    path = tmp_path / "out.parquet"
+    model = ModelInfo("newsqual-abc", "abc123", 0.35)
+    with open_sink(path, model=model) as sink:
+        sink.write(annotate(row(1), model))
+    with open_sink(path, resume=True, model=model) as sink:
+        assert sink.done_sources() == {"page-1.html"}
+        sink.write(annotate(row(2), model))
+    assert [r["source"] for r in pq.read_table(path).to_pylist()] == ["page-1.html", "page-2.html"]
+    with pytest.raises(ValueError, match="written by model newsqual-abc"):
+        open_sink(path, resume=True, model=ModelInfo("newsqual-other", "fff", 0.5))
+
+
+def test_csv_rows_for_spreadsheets_and_resume_after_a_cut(tmp_path: Path) -> None:
+    import csv
+
+    path = tmp_path / "out.csv"
+    with open_sink(path) as sink:
+        sink.write({**row(1), "reasons": [{"signal": "junk", "value": 1.0, "evidence": "two\nlines", "contribution": 0.5}]})
+        sink.write(row(2, error="empty page"))
+    with path.open("ab") as fh:
+        fh.write(b"page-3.html,https://exa")  # a row cut off by a kill
+    table = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert table[0]["reasons"] == "junk +0.50: two lines" and table[1]["error"] == "empty page"
+    with open_sink(path, resume=True) as sink:
+        assert sink.done_sources() == {"page-1.html", "page-2.html"}
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 3
 
 
 # --- a real kill -----------------------------------------------------------------------------

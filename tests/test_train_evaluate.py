@@ -58,6 +58,11 @@ def test_evaluate_reports_and_plots(trained: Path, labelled: Path, tmp_path: Pat
         png = next(tmp_path.glob(f"*{name}*.png"))
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "<img" in (tmp_path / "report.html").read_text()
+    from classifier import Scorer
+
+    scorer = Scorer.load(trained)
+    assert report["model"]["model_id"] == scorer.model_id and report["model"]["model_digest"] == scorer.model_digest
+    assert scorer.model_digest in (tmp_path / "report.html").read_text()
 
 
 def test_train_reports_every_data_problem(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ Enable it in the project's settings::
     ITEM_PIPELINES = {"classifier.integrations.scrapy.NewsqualPipeline": 300}
     NEWSQUAL_DROP = True          # drop low-quality items (default False: only annotate)
     NEWSQUAL_THRESHOLD = 0.6      # optional; default is the model bundle's threshold
-    NEWSQUAL_MODEL = "path/to/bundle.joblib"   # optional; default is the bundled model
+    NEWSQUAL_MODEL = "path/to/bundle.npz"   # optional; default is the bundled model
     NEWSQUAL_FIELD = "html"       # item field holding the page's HTML; the URL comes from "url"
     NEWSQUAL_TOP_REASONS = 3
 

@@ -31,7 +31,7 @@ from .features import extract_features
 from .loader import decode_page, load_page
 from .model import Bundle, save_bundle
 from .page import Page
-from .synthetic import _XML_UNSAFE, make_scraper_page
+from .synthetic import _XML_UNSAFE, make_scraper_page, pick_host
 from .training import C_GRID, CVResult, TrainData, cross_validate, data_digest, fit_bundle
 
 log = logging.getLogger(__name__)
@@ -99,24 +99,25 @@ def make_generated(real: Sequence[LabelledPage], n: int, rng: random.Random) -> 
     """``n`` scraper-style pages from real originals, and the same transplants with no markers."""
     originals = [p for p in real if p.label == "original" and p.path is not None]
     parsed = _parse_some(originals, rng, limit=max(3 * n, 60))
-    articles = [(p, page) for p, _, page in parsed if len(page.body) >= 2]
+    articles = [(p, html, page) for p, html, page in parsed if len(page.body) >= 2]
     headlines = [_XML_UNSAFE.sub("", page.title) for _, _, page in parsed if 20 <= len(page.title) <= 120]
     made: list[LabelledPage] = []
     bare: list[LabelledPage] = []
     for i in range(min(n, len(articles))):
-        source, article = articles[i % len(articles)]
-        host, host_html, _ = rng.choice(parsed)
+        source, article_html, article = articles[i % len(articles)]
+        host, host_html, _ = pick_host(article, source.lang, parsed, rng)
         seed = rng.random()
         for markers, out in ((True, made), (False, bare)):
             try:
-                g = make_scraper_page(article, host_html, headlines, random.Random(seed), markers=markers)
+                g = make_scraper_page(article, host_html, headlines, random.Random(seed), markers=markers,
+                                      article_html=article_html, host_url=host.url)
             except (ValueError, TypeError) as exc:  # lxml refuses some hosts' trees; skip that pair
                 log.debug("generator skipped %s into %s: %s", source.id, host.id, exc)
                 break
             out.append(
                 replace(source, id=f"gen{'' if markers else '-bare'}-{i}", label="low_quality", category="generated",
-                        url=g.url, origin=f"generated from {source.id} into {host.id}", path=None, html=g.html,
-                        text=None, generated=True, confidence=None)
+                        url=g.url, origin=f"generated from {source.id} into {host.id}", path=None,
+                        html=None if g.text is not None else g.html, text=g.text, generated=True, confidence=None)
             )
     return made, bare
 

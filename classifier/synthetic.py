@@ -28,7 +28,7 @@ import lxml.etree as etree
 import lxml.html
 
 from . import synthetic_forms as forms
-from .dates import PUBLISHED_META
+from .dates import PUBLISHED_META, find_day
 from .page import Page
 
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -95,6 +95,7 @@ class _Draft:
     source: str
     classes: list[str]
     rng: random.Random
+    lang: str
 
     def cls(self) -> str | None:
         """Half the time, a class attribute borrowed from the host page (no class of our own)."""
@@ -124,9 +125,10 @@ def make_scraper_page(
     brand, domain = forms.fake_site(rng)
     headline = clean(_headline(article.title)) or clean(article.body[0][:80])
     draft = _Draft(root, _article_elements(article, article_html), added, headline, brand,
-                   _source_name(article), _host_classes(root), rng)
+                   _source_name(article), _host_classes(root), rng, forms.guess_lang(article.body_text))
     _mutate_body(draft, article)
-    host, suffix = _host_story(root), _host_suffix(root)
+    host_page = _parsed(host_html)
+    host, suffix, host_days = _host_story(root), _host_suffix(root), {c.day for c in host_page.dates}
     first, last = _replace_body(root, draft.elements)
     if "adverts" in added:
         _insert_ads(draft)
@@ -136,7 +138,7 @@ def make_scraper_page(
     h1 = _set_headline(root, headline, first)
     _set_title(root, _title(draft, suffix))
     _place_markers(draft, other_headlines, h1 if h1 is not None else first, last)
-    _set_meta(draft, article)
+    _set_meta(draft, article, host_days)
     url = _fake_url(domain, headline, article, rng) if "brand_domain" in added else _host_style_url(host_url, headline, article, rng)
     _set_canonical(root, url)
     html = lxml.html.tostring(root, encoding="unicode")
@@ -207,9 +209,9 @@ def _mutate_body(draft: _Draft, article: Page) -> None:
     """Apply the body markers: chatbot lines, removed wire credits, rewrites, mojibake, repeats, cuts."""
     rng, els = draft.rng, draft.elements
     if "wire_uncredited" in draft.added:
-        els[:] = [e for e in els if not forms.is_credit(e.text_content())] or els[:1]
-        if not any(forms.has_dateline(e.text_content()) for e in els[:3]):
-            _prefix(els, forms.wire_dateline(rng, _guess_lang(article.body_text)))
+        els[:] = [e for e in els if not forms.is_credit("".join(e.itertext()))] or els[:1]
+        if not any(forms.has_dateline("".join(e.itertext())) for e in els[:3]):
+            _prefix(els, forms.wire_dateline(rng, draft.lang))
     if "llm_style" in draft.added:
         for e in rng.sample(els, k=min(len(els), rng.randint(1, 3))):
             e.text = forms.llm_opener(rng) + (e.text or "")
@@ -219,13 +221,13 @@ def _mutate_body(draft: _Draft, article: Page) -> None:
     if "repeat" in draft.added:
         els.extend(copy.deepcopy(e) for e in list(els))
     if "chatbot" in draft.added:
-        els.insert(0 if rng.random() < 0.8 else len(els), forms.element("p", forms.chatbot_line(rng)))
+        els.insert(0 if rng.random() < 0.8 else len(els), forms.element("p", forms.chatbot_line(rng, draft.lang)))
     if "excerpt" in draft.added:
         del els[rng.randint(1, 3):]
-        els.append(_link_line(forms.read_more(rng, draft.source), draft.cls()))
+        els.append(_link_line(forms.read_more(rng, draft.lang, draft.source), draft.cls()))
     if "pagination" in draft.added:
         del els[max(2, len(els) // 2):]
-        els.append(forms.element(rng.choice(("div", "p", "nav")), forms.pager(rng), draft.cls()))
+        els.append(forms.element(rng.choice(("div", "p", "nav")), forms.pager(rng, draft.lang), draft.cls()))
 
 
 def _prefix(els: list[etree._Element], dateline: str) -> None:
@@ -247,19 +249,6 @@ def _mis_decode(text: str) -> str:
     """``text`` as a broken pipeline leaves it: UTF-8 bytes read as Windows-1252."""
     typographic = text.replace("'", "\u2019").replace(' "', " \u201c").replace('" ', "\u201d ")
     return clean(typographic.encode("utf-8").decode("cp1252", errors="replace"))
-
-
-def _guess_lang(text: str) -> str:
-    """A rough language guess, enough to pick a wire agency's dateline style."""
-    sample = text[:2000]
-    if sum("\u4e00" <= ch <= "\u9fff" for ch in sample) > len(sample) / 4:
-        return "zh"
-    words = set(sample.lower().split())
-    for lang, cues in (("de", {"und", "der", "die", "nicht"}), ("fr", {"les", "et", "des", "une"}),
-                       ("es", {"los", "el", "las", "una"})):
-        if len(words & cues) >= 3:
-            return lang
-    return "en"
 
 
 def _headline(title: str) -> str:
@@ -337,7 +326,7 @@ def _insert_ads(draft: _Draft) -> None:
     chance = draft.rng.uniform(0.3, 1.0)
     for el in draft.elements[:-1]:
         if draft.rng.random() < chance:
-            el.addnext(forms.ad_slot(draft.rng, draft.cls()))
+            el.addnext(forms.ad_slot(draft.rng, draft.lang, draft.cls()))
 
 
 def _headline_like(text: str) -> bool:
@@ -437,7 +426,7 @@ def _title(draft: _Draft, host_suffix: str) -> str:
     if "brand_suffix" in draft.added:
         title = f"{draft.headline}{rng.choice((' -', '-', ' - ', ' | ', ' – ', '_', '——'))}{draft.brand}"
     if "breadcrumb" in draft.added and rng.random() < 0.5:
-        title = forms.breadcrumb(rng, trailing=True) + title
+        title = forms.breadcrumb(rng, draft.lang, trailing=True) + title
     return title
 
 
@@ -454,14 +443,14 @@ def _place_markers(draft: _Draft, headlines: Sequence[str], top: etree._Element,
     if "breadcrumb" in added:
         _breadcrumb(draft, top)
     if "counter" in added:
-        rng.choices((below, above, end), weights=(0.6, 0.25, 0.15))[0].extend(forms.counter_elements(rng, draft.cls()))
+        rng.choices((below, above, end), weights=(0.6, 0.25, 0.15))[0].extend(forms.counter_elements(rng, draft.lang, draft.cls()))
     if "source_line" in added:
-        line = forms.source_line(rng, draft.source, draft.headline)
+        line = forms.source_line(rng, draft.lang, draft.source, draft.headline)
         (below if rng.random() < 0.8 else above).append(_link_line(line, draft.cls()) if rng.random() < 0.4 else forms.element("p", line, draft.cls()))
     for _ in range(added.count("related")):
         lists = [h for h in headlines if h] or [draft.headline]
         rng.choices((below, end, above), weights=(0.5, 0.35, 0.15))[0].extend(
-            forms.story_list([_headline(h) if rng.random() < 0.7 else h for h in lists], rng, draft.cls()))
+            forms.story_list([_headline(h) if rng.random() < 0.7 else h for h in lists], rng, draft.lang, draft.cls()))
     for el in reversed(above):
         top.addnext(el)
     for el in reversed(below):
@@ -475,11 +464,11 @@ def _meta_line(draft: _Draft) -> list[etree._Element]:
     """Date, view count and byline: one line ("2019年09月11日 admin 1665"), or one element each."""
     rng, parts = draft.rng, []
     if "fake_date" in draft.added:
-        parts.append(forms.date_text(*_later_day(draft.elements, rng), rng))
+        parts.append(forms.date_text(*_later_day(draft.elements, rng), rng, draft.lang))
     if "view_count" in draft.added:
-        parts.append(forms.view_count(rng))
+        parts.append(forms.view_count(rng, draft.lang))
     if "generic_author" in draft.added and rng.random() < 0.6:
-        parts.append(forms.byline(rng)[1])
+        parts.append(forms.byline(rng, draft.lang)[1])
     rng.shuffle(parts)
     if len(parts) > 1 and rng.random() < 0.5:
         return [forms.element(rng.choice(("div", "p", "span", "h6")), rng.choice((" ", "  ", " | ", " · ")).join(parts), draft.cls())]
@@ -489,7 +478,7 @@ def _meta_line(draft: _Draft) -> list[etree._Element]:
 def _breadcrumb(draft: _Draft, top: etree._Element) -> None:
     """A breadcrumb glued to the headline, or on its own line above it (as text or links)."""
     rng = draft.rng
-    crumb = forms.breadcrumb(rng, trailing=True)
+    crumb = forms.breadcrumb(rng, draft.lang, trailing=True)
     if top.tag in ("h1", "h2", "h3") and rng.random() < 0.35:
         top.text = crumb + (top.text or "")
         return
@@ -518,7 +507,7 @@ def _link_line(text: str, cls: str | None) -> etree._Element:
 
 def _later_day(elements: Sequence[etree._Element], rng: random.Random) -> tuple[int, int, int]:
     """A day one to four years after the latest year the article mentions (2015 when none)."""
-    text = " ".join(e.text_content() for e in elements)
+    text = " ".join("".join(e.itertext()) for e in elements)
     years = [int(y) for y in re.findall(r"\b(?:19[6-9]\d|20[0-2]\d)\b", text)]
     return (max(years) if years else 2015) + rng.randint(1, 4), rng.randint(1, 12), rng.randint(1, 28)
 
@@ -526,13 +515,13 @@ def _later_day(elements: Sequence[etree._Element], rng: random.Random) -> tuple[
 # --- head, URL -------------------------------------------------------------------------------
 
 
-def _set_meta(draft: _Draft, article: Page) -> None:
+def _set_meta(draft: _Draft, article: Page, host_days: set[str]) -> None:
     """The head describes the copied article: its date, headline and summary; then the head markers."""
     root, rng = draft.root, draft.rng
     day = article_day(article)
     if day is not None:
         _redate(root, day.isoformat())
-        _redate_visible(root, day, set(map(id, draft.elements)))
+        _redate_visible(root, day, host_days, set(map(id, draft.elements)))
     _retitle_meta(root, draft.headline, article)
     head = root.find(".//head")
     if head is None:
@@ -545,7 +534,7 @@ def _set_meta(draft: _Draft, article: Page) -> None:
         for el in list(head.iter("meta")):
             if (el.get("name") or "").lower() == "author":
                 el.getparent().remove(el)
-        etree.SubElement(head, "meta", name="author", content=forms.byline(rng)[0])
+        etree.SubElement(head, "meta", name="author", content=forms.byline(rng, draft.lang)[0])
     if "fake_date" in draft.added and rng.random() < 0.5:
         y, m, d = _later_day(draft.elements, rng)
         etree.SubElement(head, "meta", property="article:published_time", content=f"{y}-{m:02d}-{d:02d}T08:00:00Z")
@@ -617,18 +606,25 @@ def _named(m: re.Match[str], day: date) -> str:
     return f"{day.day}{m.group(7)}{name}{m.group(9)}{day.year}"
 
 
-def _redate_visible(root: etree._Element, day: date, skip: set[int]) -> None:
-    """Short dated lines of the host's chrome (its dateline, "Posted on …") now give the article's day."""
+def _parsed(html: str) -> Page:
+    """``html`` parsed as the scorer parses it."""
+    from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
+
+    return load_page(html, kind="html")
+
+
+def _redate_visible(root: etree._Element, day: date, host_days: set[str], skip: set[int]) -> None:
+    """Short lines of the host's chrome that give the host's own day ("Posted on …") now give the article's."""
+    def fix(text: str | None) -> str | None:
+        if text and len(text) <= 120 and find_day(text) in host_days:
+            return redate_text(text, day)
+        return text
+
     for el in root.iter():
-        if not _outside(el, skip) or el.tag in ("script", "style"):
-            continue
-        if el.text and len(el.text) <= 120:
-            el.text = redate_text(el.text, day)
-        if el.tail and len(el.tail) <= 120:
-            el.tail = redate_text(el.tail, day)
-    for el in root.iter("time"):
-        if el.get("datetime"):
-            el.set("datetime", redate_text(el.get("datetime", ""), day))
+        if _outside(el, skip) and el.tag not in ("script", "style"):
+            el.text, el.tail = fix(el.text), fix(el.tail)
+            if el.tag == "time" and el.get("datetime"):
+                el.set("datetime", fix(el.get("datetime")) or "")
 
 
 def _retitle_meta(root: etree._Element, headline: str, article: Page) -> None:

@@ -11,68 +11,121 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TypeVar
 
 import lxml.etree as etree
 
+_T = TypeVar("_T")
 _MONTHS = "January February March April May June July August September October November December".split()
 _WEEKDAYS = "Mon Tue Wed Thu Fri Sat Sun".split()
 
-_CRUMB_PREFIXES = ("", "", "Current:", "Current: ", "You are here: ", "Location: ", "当前位置：", "您的位置：",
-                   "Sie sind hier: ", "Vous êtes ici : ", "Estás en: ", "Jesteś tutaj: ", "")
-_CRUMB_PATHS = (("Home", "News"), ("Home", "World"), ("Home", "News", "World"), ("Home", "Politics"),
-                ("Home", "Entertainment"), ("Home", "Business"), ("Homepage", "Latest"), ("首页", "新闻"),
-                ("首页", "时政新闻"), ("网站首页", "国际新闻"), ("Startseite", "Nachrichten"), ("Accueil", "Actualités"),
-                ("Inicio", "Noticias"), ("Strona główna", "Wiadomości"), ("Главная", "Новости"), ("News",))
+_CRUMBS = {  # (prefixes, trails) per language
+    "en": (("", "", "Current:", "Current: ", "You are here: ", "Location: "),
+           (("Home", "News"), ("Home", "World"), ("Home", "News", "World"), ("Home", "Politics"),
+            ("Home", "Entertainment"), ("Home", "Business"), ("Homepage", "Latest"), ("News",))),
+    "zh": (("", "当前位置：", "您的位置：", "位置："), (("首页", "新闻"), ("首页", "时政新闻"), ("网站首页", "国际新闻"), ("首页", "资讯"))),
+    "de": (("", "Sie sind hier: ", "Sie befinden sich hier: "), (("Startseite", "Nachrichten"), ("Home", "Politik"), ("Startseite", "News"))),
+    "fr": (("", "Vous êtes ici : "), (("Accueil", "Actualités"), ("Accueil", "Monde"))),
+    "es": (("", "Estás en: "), (("Inicio", "Noticias"), ("Portada", "Actualidad"))),
+    "pl": (("", "Jesteś tutaj: "), (("Strona główna", "Wiadomości"), ("Start", "Kraj"))),
+    "ru": (("", "Вы здесь: "), (("Главная", "Новости"), ("Главная", "В мире"))),
+}
 _CRUMB_SEPS = (" > ", ">", " » ", " / ", " › ", " | ", " → ", " >> ", " :: ", "»")
 
-_COUNTER_WORDS = (
-    ("veryGood!", "good!", "wow!", "sad!", "angry!"), ("Like", "Love", "Haha", "Wow", "Sad", "Angry"),
-    ("Thumbs up", "Thumbs down"), ("👍", "👎"), ("Useful", "Not useful"), ("Agree", "Disagree"),
-    ("Upvote", "Downvote"), ("Helpful", "Not helpful"), ("赞", "踩"), ("顶", "踩"), ("点赞", "收藏"),
-    ("Gefällt mir", "Gefällt mir nicht"), ("J'aime", "Je n'aime pas"), ("Me gusta", "No me gusta"),
-    ("Нравится", "Не нравится"), ("Lubię to", "Nie lubię"), ("Cool!", "Boring"), ("Interesting", "Funny"),
-)
+_COUNTER_WORDS = {
+    "en": (("veryGood!", "good!", "wow!", "sad!", "angry!"), ("Like", "Love", "Haha", "Wow", "Sad", "Angry"),
+           ("Thumbs up", "Thumbs down"), ("👍", "👎"), ("Useful", "Not useful"), ("Agree", "Disagree"),
+           ("Upvote", "Downvote"), ("Helpful", "Not helpful"), ("Cool!", "Boring"), ("Interesting", "Funny")),
+    "zh": (("赞", "踩"), ("顶", "踩"), ("点赞", "收藏"), ("好文", "一般")),
+    "de": (("Gefällt mir", "Gefällt mir nicht"), ("Daumen hoch", "Daumen runter"), ("Hilfreich", "Nicht hilfreich")),
+    "fr": (("J'aime", "Je n'aime pas"), ("Utile", "Pas utile")),
+    "es": (("Me gusta", "No me gusta"), ("Útil", "No útil")),
+    "pl": (("Lubię to", "Nie lubię"), ("Przydatne", "Nieprzydatne")),
+    "ru": (("Нравится", "Не нравится"), ("Полезно", "Бесполезно")),
+}
 _COUNTER_FORMATS = ("{w} ({n})", "{w} {n}", "{w}({n})", "{n} {w}", "{w}: {n}", "{w} [{n}]", "({n}) {w}", "{w}！({n})")
 _COUNTER_JOINS = (" ", "  ", " | ", " · ", "\u00a0\u00a0")
 
-_VIEW_FORMS = ("View", "Views", "Views: {n}", "{n} views", "{n} Views", "浏览次数：{n}", "阅读 {n}", "Read {n} times",
-               "Aufrufe: {n}", "Hits: {n}", "点击：{n}", "👁 {n}", "Просмотров: {n}", "{n} reads", "Vues : {n}")
-
-_DATE_PREFIXES = ("Date:", "Date: ", "Posted on ", "Published: ", "Updated: ", "Published on ", "发布时间：", "时间：",
-                  "Veröffentlicht am ", "Publié le ", "Publicado: ", "Opublikowano: ", "Опубликовано: ", "", "", "")
-
-_LIST_HEADINGS = (
-    "Related", "Ranking", "Recommendation", "You may also like", "Trending", "Hot News", "Popular Posts",
-    "More News", "Latest", "Read also", "Top Stories", "Related posts", "Most Viewed", "Recommended for you",
-    "Don't miss", "Editor's picks", "相关文章", "相关阅读", "热门排行", "推荐阅读", "最新文章", "Lesen Sie auch",
-    "Weitere Nachrichten", "À lire aussi", "Te puede interesar", "Czytaj także", "Читайте также", "Latest posts",
-)
+_VIEW_FORMS = {
+    "en": ("View", "Views", "Views: {n}", "{n} views", "{n} Views", "Read {n} times", "Hits: {n}", "👁 {n}", "{n} reads"),
+    "zh": ("浏览次数：{n}", "阅读 {n}", "点击：{n}", "浏览：{n}次", "阅读量：{n}"),
+    "de": ("Aufrufe: {n}", "{n} Aufrufe", "Gelesen: {n}"),
+    "fr": ("Vues : {n}", "{n} vues", "Lu {n} fois"),
+    "es": ("Visitas: {n}", "{n} lecturas"),
+    "pl": ("Wyświetleń: {n}", "Odsłony: {n}"),
+    "ru": ("Просмотров: {n}", "{n} просмотров"),
+}
+_DATE_PREFIXES = {
+    "en": ("Date:", "Date: ", "Posted on ", "Published: ", "Updated: ", "Published on ", "", "", "Last updated "),
+    "zh": ("发布时间：", "时间：", "发表于 ", "日期：", ""),
+    "de": ("Veröffentlicht am ", "Datum: ", "Stand: ", ""),
+    "fr": ("Publié le ", "Mis à jour le ", ""),
+    "es": ("Publicado: ", "Actualizado: ", ""),
+    "pl": ("Opublikowano: ", "Data: ", ""),
+    "ru": ("Опубликовано: ", "Дата: ", ""),
+}
+_LIST_HEADINGS = {
+    "en": ("Related", "Ranking", "Recommendation", "You may also like", "Trending", "Hot News", "Popular Posts",
+           "More News", "Latest", "Read also", "Top Stories", "Related posts", "Most Viewed", "Recommended for you",
+           "Don't miss", "Editor's picks", "Latest posts"),
+    "zh": ("相关文章", "相关阅读", "热门排行", "推荐阅读", "最新文章", "猜你喜欢", "热点推荐"),
+    "de": ("Lesen Sie auch", "Weitere Nachrichten", "Das könnte Sie auch interessieren", "Meistgelesen", "Aktuell"),
+    "fr": ("À lire aussi", "Les plus lus", "Dernières actualités"),
+    "es": ("Te puede interesar", "Lo más leído", "Noticias relacionadas"),
+    "pl": ("Czytaj także", "Najpopularniejsze", "Polecane"),
+    "ru": ("Читайте также", "Популярное", "Новости по теме"),
+}
 _LIST_TAGS = ("h2", "h3", "h4", "div", "strong", "span", "p", "dt", "h5")
 
-_SOURCE_LINES = (
-    "Source link", "See original here", "Source: {src}", "Read more at {src}", "Source : {src}",
-    "The post {title} appeared first on {src}.", "This article originally appeared on {src}.",
-    "Originally published at {src}", "来源：{src}", "Quelle: {src}", "Fuente: {src}", "Via {src}", "[转载] {src}",
-    "Źródło: {src}", "Источник: {src}", "Source de l'article : {src}", "Credit: {src}",
-)
-_CHATBOT = (
-    "Certainly! Here is the rewritten article:", "Sure! Here is a news article based on the text:",
-    "As an AI language model, I cannot verify this information.", "Here's a rewritten version of the article:",
-    "当然！以下是改写后的文章：", "Gerne! Hier ist der umgeschriebene Artikel:", "Bien sûr ! Voici l'article réécrit :",
-    "I hope this helps! Let me know if you need any changes.",
-)
+_SOURCE_LINES = {
+    "en": ("Source link", "See original here", "Source: {src}", "Read more at {src}", "Source : {src}",
+           "The post {title} appeared first on {src}.", "This article originally appeared on {src}.",
+           "Originally published at {src}", "Via {src}", "Credit: {src}"),
+    "zh": ("来源：{src}", "[转载] {src}", "文章来源：{src}", "本文转自{src}"),
+    "de": ("Quelle: {src}", "Zuerst erschienen bei {src}"),
+    "fr": ("Source de l'article : {src}", "Source : {src}"),
+    "es": ("Fuente: {src}", "Publicado originalmente en {src}"),
+    "pl": ("Źródło: {src}",),
+    "ru": ("Источник: {src}",),
+}
+_CHATBOT = {
+    "en": ("Certainly! Here is the rewritten article:", "Sure! Here is a news article based on the text:",
+           "As an AI language model, I cannot verify this information.", "Here's a rewritten version of the article:",
+           "I hope this helps! Let me know if you need any changes."),
+    "zh": ("当然！以下是改写后的文章：", "作为一个AI语言模型，我无法核实这些信息。"),
+    "de": ("Gerne! Hier ist der umgeschriebene Artikel:", "Als KI-Sprachmodell kann ich das nicht überprüfen."),
+    "fr": ("Bien sûr ! Voici l'article réécrit :",),
+    "es": ("¡Claro! Aquí está el artículo reescrito:",),
+}
 _AUTHORS = ("admin", "Staff Writer", "newsfeed", "Editor", "webmaster", "Admin", "editor1", "NewsBot", "Redaktion",
             "小编", "user", "News Desk")
-_BYLINES = ("By {a}", "Posted by {a}", "Author: {a}", "作者：{a}", "Autor: {a}", "{a}", "by {a}", "Par {a}", "编辑：{a}")
-_AD_LABELS = ("Advertisement", "ADVERTISEMENT", "Sponsored", "Sponsored Links", "Ad", "广告", "Anzeige", "Publicité",
-              "Publicidad", "Reklama", "Werbung", "Реклама", "- Advertisement -", "Ads by Google")
+_BYLINES = {
+    "en": ("By {a}", "Posted by {a}", "Author: {a}", "{a}", "by {a}"),
+    "zh": ("作者：{a}", "编辑：{a}", "责任编辑：{a}"),
+    "de": ("Autor: {a}", "Von {a}"),
+    "fr": ("Par {a}",),
+    "es": ("Por {a}",),
+    "pl": ("Autor: {a}",),
+    "ru": ("Автор: {a}",),
+}
+_AD_LABELS = {
+    "en": ("Advertisement", "ADVERTISEMENT", "Sponsored", "Sponsored Links", "Ad", "- Advertisement -", "Ads by Google"),
+    "zh": ("广告", "推广"), "de": ("Anzeige", "Werbung"), "fr": ("Publicité",), "es": ("Publicidad",),
+    "pl": ("Reklama",), "ru": ("Реклама",),
+}
 _AD_COPY = ("Compare the best {x} deals today", "Doctors hate this one simple {x} trick", "{x}: only £6.95 per trade",
             "Find cheap {x} near you", "Top 10 {x} of the year", "Get a free {x} quote now")
-_PAGER = ("Next ›", "Page 1 of {k}", "1 2 3 Next »", "下一页", "Weiter »", "« Previous | Next »", "Continue to page 2",
-          "Next Page »", "Página siguiente", "1 / {k}", "Suivant »")
-_READ_MORE = ("Read more", "Continue reading →", "Read the full story at {src}", "阅读全文", "Weiterlesen", "[…]",
-              "Read More »", "Lire la suite", "Leer más", "Czytaj dalej", "Читать далее", "(more…)")
+_PAGER = {
+    "en": ("Next ›", "Page 1 of {k}", "1 2 3 Next »", "« Previous | Next »", "Continue to page 2", "Next Page »", "1 / {k}"),
+    "zh": ("下一页", "1 2 3 下一页", "第1页 共{k}页"), "de": ("Weiter »", "Seite 1 von {k}"), "fr": ("Suivant »", "Page 1 sur {k}"),
+    "es": ("Página siguiente", "Siguiente »"), "pl": ("Następna strona",), "ru": ("Следующая »",),
+}
+_READ_MORE = {
+    "en": ("Read more", "Continue reading →", "Read the full story at {src}", "[…]", "Read More »", "(more…)"),
+    "zh": ("阅读全文", "查看全文", "点击阅读原文"), "de": ("Weiterlesen", "Mehr lesen"), "fr": ("Lire la suite",),
+    "es": ("Leer más", "Seguir leyendo"), "pl": ("Czytaj dalej",), "ru": ("Читать далее",),
+}
 _LLM_OPENERS = (
     "In today's fast-paced world, ", "It's important to note that ", "In conclusion, ", "Notably, ",
     "As we delve into the details, ", "This serves as a testament to the fact that ", "Moreover, ",
@@ -109,24 +162,46 @@ def element(tag: str, text: str | None = None, cls: str | None = None, **attrs: 
     return el
 
 
-def breadcrumb(rng: random.Random, trailing: bool) -> str:
+def pick(table: Mapping[str, Sequence[_T]], lang: str, rng: random.Random) -> _T:
+    """A form in the page's language (three times in four, where the table has it), else in English."""
+    forms = table[lang] if lang in table and rng.random() < 0.75 else table["en"]
+    return rng.choice(forms)
+
+
+def guess_lang(text: str) -> str:
+    """A rough guess of the language of ``text``, enough to pick the wording of markers."""
+    sample = text[:2000]
+    if sum("\u4e00" <= ch <= "\u9fff" for ch in sample) > len(sample) / 4:
+        return "zh"
+    if sum("\u0400" <= ch <= "\u04ff" for ch in sample) > len(sample) / 3:
+        return "ru"
+    words = set(sample.lower().split())
+    for lang, cues in (("de", {"und", "der", "die", "nicht"}), ("fr", {"les", "et", "des", "une"}),
+                       ("es", {"los", "el", "las", "una"}), ("pl", {"się", "jest", "nie", "oraz"})):
+        if len(words & cues) >= 3:
+            return lang
+    return "en"
+
+
+def breadcrumb(rng: random.Random, lang: str, trailing: bool) -> str:
     """A breadcrumb trail; ``trailing`` ends it with a separator (for a crumb glued to the title)."""
     sep = rng.choice(_CRUMB_SEPS)
-    text = rng.choice(_CRUMB_PREFIXES) + sep.join(rng.choice(_CRUMB_PATHS))
+    prefixes, trails = _CRUMBS[lang] if lang in _CRUMBS and rng.random() < 0.75 else _CRUMBS["en"]
+    text = rng.choice(prefixes) + sep.join(rng.choice(trails))
     return text + (sep if trailing and rng.random() < 0.5 else "")
 
 
-def counter_items(rng: random.Random) -> list[str]:
+def counter_items(rng: random.Random, lang: str) -> list[str]:
     """One row of reaction counters: one to all of a word set, each with a count."""
-    words = rng.choice(_COUNTER_WORDS)
+    words = pick(_COUNTER_WORDS, lang, rng)
     chosen = list(words[: rng.randint(1, len(words))]) if rng.random() < 0.7 else [rng.choice(words)]
     fmt = rng.choice(_COUNTER_FORMATS)
     return [fmt.format(w=w, n=count(rng)) for w in chosen]
 
 
-def counter_elements(rng: random.Random, cls: str | None) -> list[etree._Element]:
+def counter_elements(rng: random.Random, lang: str, cls: str | None) -> list[etree._Element]:
     """Counter items laid out as one line, as spans in one element, as list items or as lines."""
-    items = counter_items(rng)
+    items = counter_items(rng, lang)
     layout = rng.choice(("line", "spans", "list", "lines"))
     if layout == "line" or len(items) == 1:
         return [element(rng.choice(("div", "p", "span")), rng.choice(_COUNTER_JOINS).join(items), cls)]
@@ -140,12 +215,12 @@ def counter_elements(rng: random.Random, cls: str | None) -> list[etree._Element
     return [outer]
 
 
-def view_count(rng: random.Random) -> str:
+def view_count(rng: random.Random, lang: str) -> str:
     """A view counter ("View", "Views: 1,665", "浏览次数：1665")."""
-    return rng.choice(_VIEW_FORMS).format(n=count(rng))
+    return pick(_VIEW_FORMS, lang, rng).format(n=count(rng))
 
 
-def date_text(y: int, m: int, d: int, rng: random.Random) -> str:
+def date_text(y: int, m: int, d: int, rng: random.Random, lang: str) -> str:
     """A date in one of many formats, with a prefix and sometimes a time."""
     H, M, S = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59)
     forms = (
@@ -154,16 +229,16 @@ def date_text(y: int, m: int, d: int, rng: random.Random) -> str:
         f"{y}年{m:02d}月{d:02d}日", f"{y}年{m}月{d}日 {H:02d}:{M:02d}", f"{_WEEKDAYS[(d + m) % 7]}, {d} {_MONTHS[m - 1][:3]} {y}",
         f"{m:02d}/{d:02d}/{y}", f"{d}/{m}/{y}", f"{_MONTHS[m - 1][:3]}. {d}, {y} at {H % 12 + 1}:{M:02d} {'am' if H < 12 else 'pm'}",
     )
-    return rng.choice(_DATE_PREFIXES) + rng.choice(forms)
+    return pick(_DATE_PREFIXES, lang, rng) + rng.choice(forms)
 
 
-def story_list(headlines: Sequence[str], rng: random.Random, cls: str | None) -> list[etree._Element]:
+def story_list(headlines: Sequence[str], rng: random.Random, lang: str, cls: str | None) -> list[etree._Element]:
     """An off-topic list of other stories: heading or none, links or bare lines, dated or not."""
     k = min(len(headlines), rng.randint(4, 15))
     items = rng.sample(list(headlines), k=k)
     out: list[etree._Element] = []
     if rng.random() < 0.8:
-        out.append(element(rng.choice(_LIST_TAGS), rng.choice(_LIST_HEADINGS), cls))
+        out.append(element(rng.choice(_LIST_TAGS), pick(_LIST_HEADINGS, lang, rng), cls))
     layout = rng.choice(("ul", "ol", "divs", "lines", "ps"))
     suffix = rng.choice(("", "", "", " {d}", "{d}", " ({d})"))
     box = element({"ul": "ul", "ol": "ol"}.get(layout, "div"), None, cls)
@@ -186,25 +261,25 @@ def _list_date(rng: random.Random) -> str:
                        f"{rng.randint(2, 23)} hours ago"))
 
 
-def source_line(rng: random.Random, src: str, title: str) -> str:
+def source_line(rng: random.Random, lang: str, src: str, title: str) -> str:
     """A "source"/"appeared first on" line naming where the copy came from."""
-    return rng.choice(_SOURCE_LINES).format(src=src, title=title)
+    return pick(_SOURCE_LINES, lang, rng).format(src=src, title=title)
 
 
-def chatbot_line(rng: random.Random) -> str:
+def chatbot_line(rng: random.Random, lang: str) -> str:
     """A leaked chatbot preamble or closing."""
-    return rng.choice(_CHATBOT)
+    return pick(_CHATBOT, lang, rng)
 
 
-def byline(rng: random.Random) -> tuple[str, str]:
+def byline(rng: random.Random, lang: str) -> tuple[str, str]:
     """A placeholder author and the visible byline naming them."""
     author = rng.choice(_AUTHORS)
-    return author, rng.choice(_BYLINES).format(a=author)
+    return author, pick(_BYLINES, lang, rng).format(a=author)
 
 
-def ad_slot(rng: random.Random, cls: str | None) -> etree._Element:
+def ad_slot(rng: random.Random, lang: str, cls: str | None) -> etree._Element:
     """An ad slot: a label alone, or a label with a few lines of ad copy."""
-    slot = element(rng.choice(("div", "aside", "ins", "span", "p")), rng.choice(_AD_LABELS), cls)
+    slot = element(rng.choice(("div", "aside", "ins", "span", "p")), pick(_AD_LABELS, lang, rng), cls)
     if rng.random() < 0.3:
         for _ in range(rng.randint(1, 3)):
             line = etree.SubElement(slot, "a", href=f"https://ads.example/{rng.randint(1, 10**6)}")
@@ -212,14 +287,14 @@ def ad_slot(rng: random.Random, cls: str | None) -> etree._Element:
     return slot
 
 
-def pager(rng: random.Random) -> str:
+def pager(rng: random.Random, lang: str) -> str:
     """A pagination line of a page split to show more ads."""
-    return rng.choice(_PAGER).format(k=rng.randint(2, 9))
+    return pick(_PAGER, lang, rng).format(k=rng.randint(2, 9))
 
 
-def read_more(rng: random.Random, src: str) -> str:
+def read_more(rng: random.Random, lang: str, src: str) -> str:
     """The link text closing an excerpt."""
-    return rng.choice(_READ_MORE).format(src=src)
+    return pick(_READ_MORE, lang, rng).format(src=src)
 
 
 def llm_opener(rng: random.Random) -> str:

@@ -20,19 +20,38 @@ import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Protocol, TypeVar
-from urllib.parse import urlsplit
 
 import lxml.etree as etree
 import lxml.html
 
 from . import synthetic_forms as forms
-from .dates import PUBLISHED_META, find_day
 from .page import Page
+from .synthetic_dates import article_day, redate_meta
+from .synthetic_host import (
+    XML_UNSAFE,
+    borrow_lists,
+    clean,
+    content_parent,
+    fake_url,
+    headline_of,
+    host_classes,
+    host_story,
+    host_style_url,
+    host_suffix,
+    parsed,
+    redate_visible,
+    rename_story,
+    replace_body,
+    retitle_meta,
+    set_canonical,
+    set_headline,
+    set_title,
+    slug,
+    story_links,
+)
 
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LONG_P = 60  # characters: a host paragraph this long is article text
+_XML_UNSAFE = XML_UNSAFE  # trainer.py imports it from here
 
 #: For each template family, the chance that each marker is drawn for a page of that family.
 FAMILIES: dict[str, dict[str, float]] = {
@@ -66,7 +85,9 @@ _BODY_MARKERS = ("chatbot", "wire_uncredited", "llm_style", "mojibake", "repeat"
 class _Row(Protocol):
     """What :func:`pick_host` reads of a host's row."""
 
-    lang: str | None
+    @property
+    def lang(self) -> str | None:
+        """The page's language code."""
 
 
 _H = TypeVar("_H", bound=tuple[_Row, str, Page])
@@ -123,24 +144,24 @@ def make_scraper_page(
     added = [] if not markers else list(chosen) if chosen is not None else pick_markers(fam, rng)
     root = lxml.html.document_fromstring(host_html)
     brand, domain = forms.fake_site(rng)
-    headline = clean(_headline(article.title)) or clean(article.body[0][:80])
+    headline = clean(headline_of(article.title)) or clean(article.body[0][:80])
     draft = _Draft(root, _article_elements(article, article_html), added, headline, brand,
-                   _source_name(article), _host_classes(root), rng, forms.guess_lang(article.body_text))
+                   _source_name(article), host_classes(root), rng, forms.guess_lang(article.body_text))
     _mutate_body(draft, article)
-    host_page = _parsed(host_html)
-    host, suffix, host_days = _host_story(root), _host_suffix(root), {c.day for c in host_page.dates}
-    first, last = _replace_body(root, draft.elements)
+    host_page = parsed(host_html)
+    host, suffix, host_days = host_story(root), host_suffix(root), {c.day for c in host_page.dates}
+    first, last = replace_body(root, draft.elements)
     if "adverts" in added:
         _insert_ads(draft)
-    _rename_story(root, host, headline, set(map(id, draft.elements)))
+    rename_story(root, host, headline, set(map(id, draft.elements)))
     if "related" not in added:
-        _borrow_lists(root, article, rng)
-    h1 = _set_headline(root, headline, first)
-    _set_title(root, _title(draft, suffix))
+        borrow_lists(root, article, rng)
+    h1 = set_headline(root, headline, first)
+    set_title(root, _title(draft, suffix))
     _place_markers(draft, other_headlines, h1 if h1 is not None else first, last)
     _set_meta(draft, article, host_days)
-    url = _fake_url(domain, headline, article, rng) if "brand_domain" in added else _host_style_url(host_url, headline, article, rng)
-    _set_canonical(root, url)
+    url = fake_url(domain, headline, article, rng) if "brand_domain" in added else host_style_url(host_url, headline, article, rng)
+    set_canonical(root, url)
     html = lxml.html.tostring(root, encoding="unicode")
     return Generated(html, url, tuple(added), fam, text_dump(html, url) if fam == "text" else None)
 
@@ -154,11 +175,6 @@ def pick_markers(family: str, rng: random.Random) -> list[str]:
     if "related" in chosen and rng.random() < 0.3:
         chosen.append("related")  # two story lists, as the seed has
     return chosen
-
-
-def story_links(page: Page) -> int:
-    """How many headline-like items the page's link lists hold (hosts are matched on it)."""
-    return sum(_headline_like(item) for lst in page.link_lists for item in lst.items)
 
 
 def pick_host(article: Page, lang: str | None, hosts: Sequence[_H], rng: random.Random) -> _H:
@@ -175,11 +191,6 @@ def pick_host(article: Page, lang: str | None, hosts: Sequence[_H], rng: random.
     return near[0]
 
 
-def clean(text: str) -> str:
-    """``text`` without characters that XML cannot hold."""
-    return _XML_UNSAFE.sub("", text)
-
-
 def text_dump(html: str, url: str | None) -> str:
     """The page as a plain-text dump: its visible blocks, one a line (as the text view reads pages)."""
     from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
@@ -194,7 +205,7 @@ def _article_elements(article: Page, article_html: str | None) -> list[etree._El
     """Copies of the article's own paragraphs and what lies between them; else its body as ``<p>``s."""
     if article_html:
         try:
-            parent, paras = _content_parent(lxml.html.document_fromstring(article_html))
+            parent, paras = content_parent(lxml.html.document_fromstring(article_html))
         except (ValueError, etree.ParserError):
             paras = []
         if len(paras) >= 2:
@@ -251,11 +262,6 @@ def _mis_decode(text: str) -> str:
     return clean(typographic.encode("utf-8").decode("cp1252", errors="replace"))
 
 
-def _headline(title: str) -> str:
-    """The title without a trailing " - Site" / " | Site" part."""
-    return re.split(r"\s+[-|–—:]\s+(?=[^-|–—:]{2,40}$)", title, maxsplit=1)[0].strip() or title
-
-
 def _source_name(article: Page) -> str:
     """The name of the site the article came from: its og:site_name, else its host."""
     name = article.meta.get("og:site_name") or article.domain or "the original site"
@@ -265,159 +271,12 @@ def _source_name(article: Page) -> str:
 # --- the host page ---------------------------------------------------------------------------
 
 
-def _content_parent(root: etree._Element) -> tuple[etree._Element, list[etree._Element]]:
-    """The element holding most long paragraphs, and those paragraphs."""
-    best: tuple[int, etree._Element | None] = (0, None)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        n = sum(1 for c in el if c.tag == "p" and len(c.text_content()) > _LONG_P)
-        if n > best[0]:
-            best = (n, el)
-    parent = best[1]
-    if parent is None:
-        body = root.find(".//body")
-        return (body if body is not None else root), []
-    return parent, [c for c in parent if c.tag == "p" and len(c.text_content()) > _LONG_P]
-
-
-def _replace_body(root: etree._Element, elements: list[etree._Element]) -> tuple[etree._Element, etree._Element]:
-    """Swap the host's article (first to last long paragraph) for ``elements``; returns the first and last."""
-    parent, old = _content_parent(root)
-    if len(old) < 2:
-        parent = _text_holder(root)
-        index = len(parent)
-    else:
-        index = parent.index(old[0])
-        tail = old[-1].tail
-        for el in list(parent[index : parent.index(old[-1]) + 1]):
-            parent.remove(el)
-        elements[-1].tail = tail
-    for i, el in enumerate(elements):
-        parent.insert(index + i, el)
-    return elements[0], elements[-1]
-
-
-def _text_holder(root: etree._Element) -> etree._Element:
-    """For hosts without ``<p>`` paragraphs: the element with most loose text, emptied of it."""
-    def loose(el: etree._Element) -> int:
-        return len((el.text or "").strip()) + sum(len((c.tail or "").strip()) for c in el)
-
-    best = max((el for el in root.iter() if isinstance(el.tag, str)), key=loose)
-    if loose(best) < 200:
-        raise ValueError("host page has no article text to replace")
-    best.text = None
-    for child in list(best):
-        if child.tag == "br":
-            best.remove(child)
-        else:
-            child.tail = None
-    return best
-
-
-def _host_classes(root: etree._Element) -> list[str]:
-    """Class attribute values the host page already uses in its body."""
-    body = root.find(".//body")
-    return [v for el in (body if body is not None else root).iter() if isinstance(el.tag, str) and (v := el.get("class"))]
-
-
 def _insert_ads(draft: _Draft) -> None:
     """Ad slots between the copied paragraphs, as sparse or as dense as MFA pages put them."""
     chance = draft.rng.uniform(0.3, 1.0)
     for el in draft.elements[:-1]:
         if draft.rng.random() < chance:
             el.addnext(forms.ad_slot(draft.rng, draft.lang, draft.cls()))
-
-
-def _headline_like(text: str) -> bool:
-    """True for link text that reads like a story headline (not a menu item)."""
-    n = len(text.split())
-    return 20 <= len(text) <= 160 and (4 <= n <= 22 or (n <= 2 and len(text) <= 60))  # n <= 2: unspaced scripts
-
-
-def _borrow_lists(root: etree._Element, article: Page, rng: random.Random) -> None:
-    """Give the host's headline links the source page's own list headlines (a few repeated).
-
-    Off-topic lists are an intended marker; without it, the transplant's lists should be as
-    on-topic as the source page's own were.
-    """
-    items = [clean(item) for lst in article.link_lists for item in lst.items if _headline_like(item)]
-    if not items:
-        return
-    links = [a for a in root.iter("a") if _headline_like("".join(a.itertext()).strip())]
-    for i, a in enumerate(links):
-        if i >= len(items) and rng.random() < 0.75:
-            continue  # past the source's own headlines, most host links stay; some repeat a story
-        for child in list(a):
-            a.remove(child)
-        a.text = items[i % len(items)]
-
-
-def _outside(el: etree._Element, copied: set[int]) -> bool:
-    """True for a host element, not one of (or inside) the copied article's elements.
-
-    ``copied`` holds ``id()`` of elements the caller keeps referenced, so lxml hands back the
-    same proxy objects for them.
-    """
-    return isinstance(el.tag, str) and id(el) not in copied and not any(id(a) in copied for a in el.iterancestors())
-
-
-def _host_story(root: etree._Element) -> list[str]:
-    """The host article's own headline, as its ``<h1>`` and ``<title>`` give it."""
-    h1 = root.find(".//h1")
-    title = root.find(".//title")
-    names = [h1.text_content().strip() if h1 is not None else "",
-             _headline(title.text_content().strip()) if title is not None else ""]
-    return sorted({n for n in names if len(n) >= 15}, key=len, reverse=True)
-
-
-def _rename_story(root: etree._Element, old: list[str], headline: str, skip: set[int]) -> None:
-    """Where the host repeats its own headline (crumbs, share links, alt text), name the copied one."""
-    if not old:
-        return
-    for el in root.iter():
-        if not _outside(el, skip):
-            continue
-        for name in old:
-            if el.text and name in el.text:
-                el.text = el.text.replace(name, headline)
-            if el.tail and name in el.tail:
-                el.tail = el.tail.replace(name, headline)
-            for key in ("alt", "title", "content"):
-                if name in (el.get(key) or ""):
-                    el.set(key, el.get(key, "").replace(name, headline))
-
-
-def _set_headline(root: etree._Element, headline: str, first: etree._Element) -> etree._Element | None:
-    """Put the headline in the host's ``<h1>`` (else its first heading before the article)."""
-    h1 = root.find(".//h1")
-    if h1 is None:
-        before = [el for el in first.itersiblings(preceding=True) if el.tag in ("h2", "h3")]
-        h1 = before[0] if before else None
-    if h1 is not None:
-        for child in list(h1):
-            h1.remove(child)
-        h1.text = headline
-    return h1
-
-
-def _set_title(root: etree._Element, title: str) -> None:
-    """Set ``<title>``, creating it (and ``<head>``) if missing."""
-    el = root.find(".//title")
-    if el is None:
-        head = root.find(".//head")
-        if head is None:
-            head = etree.Element("head")
-            root.insert(0, head)
-        el = etree.SubElement(head, "title")
-    el.text = title
-
-
-def _host_suffix(root: etree._Element) -> str:
-    """The site part of the host's title (" - Site", " | Site"), or ''."""
-    el = root.find(".//title")
-    title = el.text_content().strip() if el is not None else ""
-    return clean(title[len(_headline(title)):])
 
 
 def _title(draft: _Draft, host_suffix: str) -> str:
@@ -450,7 +309,7 @@ def _place_markers(draft: _Draft, headlines: Sequence[str], top: etree._Element,
     for _ in range(added.count("related")):
         lists = [h for h in headlines if h] or [draft.headline]
         rng.choices((below, end, above), weights=(0.5, 0.35, 0.15))[0].extend(
-            forms.story_list([_headline(h) if rng.random() < 0.7 else h for h in lists], rng, draft.lang, draft.cls()))
+            forms.story_list([headline_of(h) if rng.random() < 0.7 else h for h in lists], rng, draft.lang, draft.cls()))
     for el in reversed(above):
         top.addnext(el)
     for el in reversed(below):
@@ -490,7 +349,7 @@ def _breadcrumb(draft: _Draft, top: etree._Element) -> None:
         line.text = None
         for i, part in enumerate(parts):
             if i % 2 == 0 and part.strip():
-                a = etree.SubElement(line, "a", href="/" if i == 0 else "/" + _slug(part) + "/")
+                a = etree.SubElement(line, "a", href="/" if i == 0 else "/" + slug(part) + "/")
                 a.text = part
             elif part:
                 (line[-1] if len(line) else line).tail = part
@@ -520,9 +379,9 @@ def _set_meta(draft: _Draft, article: Page, host_days: set[str]) -> None:
     root, rng = draft.root, draft.rng
     day = article_day(article)
     if day is not None:
-        _redate(root, day.isoformat())
-        _redate_visible(root, day, host_days, set(map(id, draft.elements)))
-    _retitle_meta(root, draft.headline, article)
+        redate_meta(root, day.isoformat())
+        redate_visible(root, day, host_days, set(map(id, draft.elements)))
+    retitle_meta(root, draft.headline, article)
     head = root.find(".//head")
     if head is None:
         return
@@ -540,151 +399,3 @@ def _set_meta(draft: _Draft, article: Page, host_days: set[str]) -> None:
         etree.SubElement(head, "meta", property="article:published_time", content=f"{y}-{m:02d}-{d:02d}T08:00:00Z")
 
 
-def article_day(article: Page) -> date | None:
-    """The copied article's day: the first it claims, else mid-year of the latest year its text names."""
-    if article.dates:
-        return date.fromisoformat(article.dates[0].day)
-    years = [int(y) for y in re.findall(r"\b(?:19[6-9]\d|20[0-2]\d)\b", article.body_text)]
-    return date(max(years), 6, 15) if years else None
-
-
-def _redate(root: etree._Element, day: str) -> None:
-    """Give the host's date meta tags and JSON-LD the copied article's own date."""
-    for el in root.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if key in PUBLISHED_META:
-            el.set("content", day)
-    for el in root.iter("script"):
-        if el.get("type") == "application/ld+json" and el.text:
-            el.text = re.sub(r'("date(Published|Created|Modified)"\s*:\s*)"[^"]*"', rf'\1"{day}"', el.text)
-
-
-_NAMED_MONTHS = "January February March April May June July August September October November December".split()
-_NUMERIC_DATES = (
-    (re.compile(r"\b(\d{4})([-/.])(\d{1,2})\2(\d{1,2})\b"), "y-m-d"),
-    (re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日"), "y年m月d日"),
-    (re.compile(r"\b(\d{1,2})([./])(\d{1,2})\2(\d{4})\b"), "d.m.y"),
-    (re.compile(r"\b(\d{4})(\d{2})(\d{2})\b"), "ymd"),
-    (re.compile(r"/(\d{4})/(\d{1,2})(?=/|$)"), "/y/m"),
-)
-_NAMED = re.compile(r"\b(" + "|".join(m[:3] for m in _NAMED_MONTHS) + r")[a-z]*\.?(\s+)(\d{1,2})(\w{0,2},?\s+)(\d{4})\b"
-                    r"|\b(\d{1,2})(\.?\s+)(" + "|".join(m[:3] for m in _NAMED_MONTHS) + r")[a-z]*\.?(\s+)(\d{4})\b")
-
-
-def _width(old: str, new: int) -> str:
-    """``new`` zero-padded to the width of ``old``."""
-    return str(new).zfill(len(old))
-
-
-def redate_text(text: str, day: date) -> str:
-    """``text`` with the dates it writes (numeric, CJK, URL path or English month names) set to ``day``."""
-    def numeric(m: re.Match[str], form: str) -> str:
-        g = m.groups()
-        if form == "y-m-d":
-            return f"{day.year}{g[1]}{_width(g[2], day.month)}{g[1]}{_width(g[3], day.day)}"
-        if form == "y年m月d日":
-            return f"{day.year}年{_width(g[1], day.month)}月{_width(g[2], day.day)}日"
-        if form == "d.m.y":
-            return f"{_width(g[0], day.day)}{g[1]}{_width(g[2], day.month)}{g[1]}{day.year}"
-        if form == "ymd":
-            return f"{day.year}{day.month:02d}{day.day:02d}" if 1 <= int(g[1]) <= 12 and 1900 < int(g[0]) < 2100 else m.group()
-        return f"/{day.year}/{_width(g[1], day.month)}"
-
-    for pattern, form in _NUMERIC_DATES:
-        text = pattern.sub(lambda m, f=form: numeric(m, f), text)
-    return _NAMED.sub(lambda m: _named(m, day), text)
-
-
-def _named(m: re.Match[str], day: date) -> str:
-    """A month-name date rewritten to ``day`` in the same style (full or short name)."""
-    month_old = m.group(1) or m.group(8)
-    full = len(m.group().split()[0 if m.group(1) else 1].rstrip(".,")) > 3
-    name = _NAMED_MONTHS[day.month - 1] if full else _NAMED_MONTHS[day.month - 1][:3]
-    name = name if month_old[:1].isupper() else name.lower()
-    if m.group(1):
-        return f"{name}{m.group(2)}{day.day}{m.group(4)}{day.year}"
-    return f"{day.day}{m.group(7)}{name}{m.group(9)}{day.year}"
-
-
-def _parsed(html: str) -> Page:
-    """``html`` parsed as the scorer parses it."""
-    from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
-
-    return load_page(html, kind="html")
-
-
-def _redate_visible(root: etree._Element, day: date, host_days: set[str], skip: set[int]) -> None:
-    """Short lines of the host's chrome that give the host's own day ("Posted on …") now give the article's."""
-    def fix(text: str | None) -> str | None:
-        if text and len(text) <= 120 and find_day(text) in host_days:
-            return redate_text(text, day)
-        return text
-
-    for el in root.iter():
-        if _outside(el, skip) and el.tag not in ("script", "style"):
-            el.text, el.tail = fix(el.text), fix(el.tail)
-            if el.tag == "time" and el.get("datetime"):
-                el.set("datetime", fix(el.get("datetime")) or "")
-
-
-def _retitle_meta(root: etree._Element, headline: str, article: Page) -> None:
-    """The host's og/twitter titles, descriptions and JSON-LD headline now name the copied article."""
-    summary = clean(article.meta.get("description") or article.body[0][:200])
-    for el in root.iter("meta"):
-        key = (el.get("property") or el.get("name") or "").lower()
-        if key in ("og:title", "twitter:title"):
-            el.set("content", headline)
-        elif key in ("description", "og:description", "twitter:description"):
-            el.set("content", summary)
-    safe = json_string(headline)
-    for el in root.iter("script"):
-        if el.get("type") == "application/ld+json" and el.text:
-            el.text = re.sub(r'("headline"\s*:\s*)"(?:[^"\\]|\\.)*"', lambda m: m.group(1) + safe, el.text)
-
-
-def json_string(text: str) -> str:
-    """``text`` as a JSON string literal."""
-    import json  # noqa: PLC0415
-
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _slug(headline: str) -> str:
-    """A URL slug of the headline."""
-    return re.sub(r"\W+", "-", headline.lower()).strip("-")[:60] or "news"
-
-
-def _fake_url(domain: str, headline: str, article: Page, rng: random.Random) -> str:
-    """The scraper's URL: a slug of the headline, often under a WordPress-style date path."""
-    section = rng.choice(("news", "post", "archives", "world", "", "blog", "html/news"))
-    if article.dates and rng.random() < 0.3:
-        section = article.dates[0].day.replace("-", "/")
-    path = "/".join(p for p in (section, _slug(headline)) if p)
-    if rng.random() < 0.3:
-        path = f"{section or 'post'}/{rng.randint(100, 99999)}.html"
-    return f"https://{rng.choice(('', 'www.'))}{domain}/{path}"
-
-
-def _host_style_url(host_url: str | None, headline: str, article: Page, rng: random.Random) -> str | None:
-    """A URL on the host's site shaped like the host's own article URL, or None when it had none."""
-    if not host_url:
-        return None
-    parts = urlsplit(host_url)
-    folder, _, last = parts.path.rpartition("/")
-    day = article_day(article)
-    if day is not None:
-        folder = redate_text(folder, day)
-    ext = re.search(r"\.\w{2,5}$", last)
-    leaf = re.sub(r"\d+", lambda m: str(rng.randint(10 ** (len(m.group()) - 1), 10 ** len(m.group()) - 1)), last) \
-        if re.fullmatch(r"[\d_./-]*\w{0,5}", last) and any(c.isdigit() for c in last) else _slug(headline) + (ext.group() if ext else "")
-    return f"{parts.scheme or 'https'}://{parts.netloc}{folder}/{leaf}"
-
-
-def _set_canonical(root: etree._Element, url: str | None) -> None:
-    """Point the host's canonical link and og:url (where it had them) at the page's own URL."""
-    for el in list(root.iter("link", "meta")):
-        if "canonical" in (el.get("rel") or "") or el.get("property") == "og:url":
-            if url is None:
-                el.getparent().remove(el)
-            else:
-                el.set("href" if el.tag == "link" else "content", url)

@@ -16,7 +16,8 @@ from classifier import synthetic_forms as forms
 from classifier.adversarial import GATE, adversarial_check, boilerplate_text, pair_by_language, split_by_group
 from classifier.dataset import LabelledPage, load_labelled
 from classifier.loader import load_page
-from classifier.synthetic import FAMILIES, MARKERS, Generated, make_scraper_page, redate_text, text_dump
+from classifier.synthetic import FAMILIES, MARKERS, Generated, make_scraper_page, text_dump
+from classifier.synthetic_dates import redate_text
 
 _PARAS = [
     "The county council voted on Tuesday to fund a new flood barrier along the Millbrook river after two years of review.",

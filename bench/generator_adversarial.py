@@ -4,7 +4,7 @@ Both generators make marker-free pages from the same sample of real originals, a
 judged by the same check (:func:`classifier.adversarial.adversarial_check`): signal features and
 a hashed n-gram model, folds grouped by site. Run from the repository root:
 
-    PYTHONPATH=$PWD python bench/generator_adversarial.py [--base REV] [--sample 300] [--seed 0]
+    PYTHONPATH=$PWD python bench/generator_adversarial.py [--base REV] [--sample 300] [--seed 0] [--with-markers]
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from types import ModuleType
 
 from classifier.adversarial import AdversarialResult, Material, adversarial_check, bare_maker
 from classifier.dataset import load_labelled
-from classifier.synthetic import Generated
+from classifier.synthetic import Generated, make_scraper_page
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus" / "manifest.jsonl"
 
@@ -49,6 +49,12 @@ def base_maker(module: ModuleType):  # noqa: ANN201 - returns a Maker
     return make
 
 
+def marked_maker(article: Material, host: Material, headlines: Sequence[str], rng: random.Random) -> Generated:
+    """This tree's generator *with* markers: shows that the check does see scraper markers."""
+    return make_scraper_page(article.page, host.html, headlines, rng, markers=True, article_html=article.html,
+                             host_url=host.row.url)
+
+
 def line(name: str, r: AdversarialResult, seconds: float) -> str:
     """One result row."""
     return (f"{name:<10} signal {r.signal_auc:.3f}  n-gram {r.ngram_auc:.3f} (body {r.body_auc:.3f}, "
@@ -64,11 +70,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--only", choices=("base", "new"), default=None)
+    ap.add_argument("--with-markers", action="store_true", help="also run this tree's generator with markers on")
     args = ap.parse_args(argv)
     originals = [p for p in load_labelled([CORPUS]).pages if p.label == "original"]
     arms = [("before", base_maker(base_generator(args.base))), ("after", bare_maker)]
+    if args.with_markers:
+        arms.append(("markers", marked_maker))
     for name, maker in arms:
-        if args.only and (args.only == "base") != (name == "before"):
+        if args.only and name != "markers" and (args.only == "base") != (name == "before"):
             continue
         start = time.perf_counter()
         result = adversarial_check(originals, maker, sample=args.sample, seed=args.seed, jobs=args.jobs)

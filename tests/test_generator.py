@@ -121,7 +121,7 @@ def test_marker_free_pages_show_no_marker(family: str) -> None:
         g = make(seed, markers=False, family=family)
         assert g.markers == ()
         t = visible(g)
-        shown = [m for m, check in EVIDENCE.items() if check(g, t) and m not in ("wire_uncredited", "excerpt")]
+        shown = [m for m, check in EVIDENCE.items() if check(g, t)]
         assert shown == [], f"seed {seed}: {shown}"
 
 

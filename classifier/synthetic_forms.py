@@ -241,9 +241,10 @@ def story_list(headlines: Sequence[str], rng: random.Random, lang: str, cls: str
         out.append(element(rng.choice(_LIST_TAGS), pick(_LIST_HEADINGS, lang, rng), cls))
     layout = rng.choice(("ul", "ol", "divs", "lines", "ps"))
     suffix = rng.choice(("", "", "", " {d}", "{d}", " ({d})"))
+    style, year = rng.randrange(5), rng.randint(2008, 2025)
     box = element({"ul": "ul", "ol": "ol"}.get(layout, "div"), None, cls)
     for text in items:
-        label = text + suffix.format(d=_list_date(rng)) if suffix else text
+        label = text + suffix.format(d=_list_date(rng, style, year)) if suffix else text
         wrap = etree.SubElement(box, "li" if layout in ("ul", "ol") else ("p" if layout == "ps" else "div"))
         if layout == "lines":
             wrap.text = label
@@ -254,11 +255,12 @@ def story_list(headlines: Sequence[str], rng: random.Random, lang: str, cls: str
     return out
 
 
-def _list_date(rng: random.Random) -> str:
-    """A short date as story lists print it."""
-    y, m, d = rng.randint(2008, 2025), rng.randint(1, 12), rng.randint(1, 28)
-    return rng.choice((f"{y}年{m:02d}月{d:02d}日", f"{m:02d}-{d:02d}", f"{y}-{m:02d}-{d:02d}", f"{d} {_MONTHS[m - 1][:3]}",
-                       f"{rng.randint(2, 23)} hours ago"))
+def _list_date(rng: random.Random, style: int, year: int) -> str:
+    """A short date as story lists print it: one ``style`` per list, days around one ``year``."""
+    y, m, d = year - int(rng.random() < 0.2), rng.randint(1, 12), rng.randint(1, 28)
+    forms = (f"{y}年{m:02d}月{d:02d}日", f"{m:02d}-{d:02d}", f"{y}-{m:02d}-{d:02d}", f"{d} {_MONTHS[m - 1][:3]}",
+             f"{rng.randint(2, 23)} hours ago")
+    return forms[style]
 
 
 def source_line(rng: random.Random, lang: str, src: str, title: str) -> str:

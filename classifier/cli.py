@@ -360,7 +360,7 @@ def train(
     typer.echo(f"wrote {out} and its model card and plots beside it", err=True)
     typer.echo(render_summary(outcome.card))
     artefact = outcome.card["adversarial_auc"]
-    if artefact is not None and artefact > 0.6:
+    if artefact is not None and max(artefact.values()) > 0.6:
         typer.echo("warning: generated pages are easy to tell from your real ones even without their markers; "
                    "check the model on held-out real pages, or retrain with --synthetic 0", err=True)
 

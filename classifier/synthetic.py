@@ -1,70 +1,126 @@
 """Scraper-style training pages made from real pages, the way real scraper sites make them.
 
 Real scrapers copy an article into *another site's* page chrome. So does this generator: it
-takes the article text of one real page and transplants it into the HTML of a different real
-page (its navigation, lists, footers and scripts stay as that site served them), then adds a
-random subset of the markers scrapers leave. Which markers, how many (often none or one),
-how much of the article is kept and the wording of every marker vary from page to page, so
-no single template, class name or attribute separates generated pages from real ones.
+copies the article elements of one real page (inline links and markup included) into the HTML
+of a different real page, whose navigation, lists, footers, class names and scripts stay as
+that site served them. A template *family* (a WordPress autoblog, a news-portal clone, a
+Chinese-style scraper like the seed, an MFA page with ad slots, a bare text dump) then decides
+which markers are likely and how they look; every marker is present only with some
+probability, in one of many spellings and places (:mod:`classifier.synthetic_forms`), and about
+one page in ten gets none at all.
 
-``markers=False`` gives the same transplant with no intended marker: training uses it for the
-adversarial check that the generator leaves no artefact of its own.
+``markers=False`` gives the same transplant with no intended marker: the adversarial check
+(:mod:`classifier.adversarial`) uses it to show that the generator leaves no artefact of its own.
 """
 
 from __future__ import annotations
 
+import copy
 import random
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 import lxml.etree as etree
 import lxml.html
 
-from .dates import PUBLISHED_META
+from . import synthetic_forms as forms
 from .page import Page
+from .synthetic_dates import article_day, redate_meta
+from .synthetic_host import (
+    XML_UNSAFE,
+    borrow_lists,
+    clean,
+    content_parent,
+    fake_url,
+    headline_of,
+    host_classes,
+    host_story,
+    host_style_url,
+    host_suffix,
+    parsed,
+    redate_visible,
+    rename_story,
+    replace_body,
+    retitle_meta,
+    set_canonical,
+    set_headline,
+    set_title,
+    slug,
+    story_links,
+)
 
-_BRANDS_A = "daily news world today global usa metro city info hub wire post times star prime fresh top".split()
-_BRANDS_B = "Link Asset Press Feed Buzz Report Wire Journal Digest Insider Beat Point Now Spot Media".split()
-_TLDS = ("com", "net", "org", "info", "news", "co", "us", "online", "xyz")
-_LIST_HEADINGS = (
-    "Related", "Ranking", "Recommendation", "You may also like", "Trending", "Hot News", "Popular Posts",
-    "More News", "Latest", "Read also", "Top Stories", "Related posts", "Most Viewed",
-)
-_COUNTER_WORDS = ("veryGood!", "good!", "Like", "wow!", "Love", "Useful", "Haha", "Angry", "sad!")
-_SOURCE_LINES = (
-    "Source link", "See original here", "Source: {brand}", "Read more at {brand}",
-    "The post {title} appeared first on {brand}.", "This article originally appeared on {brand}.",
-    "Originally published at {brand}",
-)
-_CHATBOT = (
-    "Certainly! Here is the rewritten article:", "Sure! Here is a news article based on the text:",
-    "As an AI language model, I cannot verify this information.",
-)
-_CRUMBS = ("Current:Home > News", "Home > News > ", "You are here: Home » World » ", "Location: Home > ")
-_GENERIC_AUTHORS = ("admin", "Staff Writer", "newsfeed", "Editor", "webmaster")
-_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LLM_OPENERS = (
-    "In today's fast-paced world, ", "It's important to note that ", "In conclusion, ", "Notably, ",
-    "As we delve into the details, ", "This serves as a testament to the fact that ", "Moreover, ",
-)
-_MONTHS = "January February March April May June July August September October November December".split()
+_XML_UNSAFE = XML_UNSAFE  # trainer.py imports it from here
+
+#: For each template family, the chance that each marker is drawn for a page of that family.
+FAMILIES: dict[str, dict[str, float]] = {
+    "wordpress": {"source_line": 0.6, "generic_author": 0.5, "related": 0.5, "brand_suffix": 0.5, "fake_date": 0.4,
+                  "brand_domain": 0.5, "excerpt": 0.25, "wire_uncredited": 0.3, "drop_schema": 0.3, "counter": 0.2,
+                  "breadcrumb": 0.15, "adverts": 0.15, "llm_style": 0.1, "view_count": 0.1, "chatbot": 0.05,
+                  "mojibake": 0.05, "repeat": 0.03, "pagination": 0.05},
+    "portal": {"breadcrumb": 0.5, "related": 0.6, "fake_date": 0.45, "counter": 0.3, "view_count": 0.3,
+               "brand_suffix": 0.4, "wire_uncredited": 0.4, "adverts": 0.25, "brand_domain": 0.4, "source_line": 0.2,
+               "generic_author": 0.2, "drop_schema": 0.3, "excerpt": 0.05, "llm_style": 0.05, "chatbot": 0.03,
+               "mojibake": 0.05, "repeat": 0.03, "pagination": 0.05},
+    "cn_scraper": {"breadcrumb": 0.7, "counter": 0.6, "view_count": 0.5, "fake_date": 0.6, "related": 0.7,
+                   "brand_suffix": 0.5, "wire_uncredited": 0.4, "brand_domain": 0.5, "source_line": 0.2,
+                   "generic_author": 0.2, "drop_schema": 0.4, "adverts": 0.1, "mojibake": 0.1, "repeat": 0.05,
+                   "chatbot": 0.03, "llm_style": 0.03, "excerpt": 0.03, "pagination": 0.03},
+    "mfa": {"adverts": 0.85, "pagination": 0.4, "related": 0.6, "counter": 0.3, "brand_suffix": 0.3,
+            "brand_domain": 0.5, "excerpt": 0.15, "llm_style": 0.15, "fake_date": 0.2, "breadcrumb": 0.15,
+            "generic_author": 0.2, "view_count": 0.2, "source_line": 0.1, "drop_schema": 0.2, "chatbot": 0.05,
+            "wire_uncredited": 0.1, "repeat": 0.05, "mojibake": 0.05},
+    "text": {"breadcrumb": 0.6, "counter": 0.5, "view_count": 0.4, "fake_date": 0.5, "related": 0.7,
+             "wire_uncredited": 0.4, "source_line": 0.3, "generic_author": 0.2, "adverts": 0.2, "brand_domain": 0.3,
+             "chatbot": 0.05, "llm_style": 0.05, "excerpt": 0.1, "pagination": 0.05, "repeat": 0.05,
+             "mojibake": 0.05, "brand_suffix": 0.1, "drop_schema": 0.1},
+}
+_FAMILY_WEIGHTS = {"wordpress": 0.25, "portal": 0.25, "cn_scraper": 0.2, "mfa": 0.15, "text": 0.15}
+#: Every marker the generator knows.
+MARKERS: tuple[str, ...] = tuple(sorted({m for chances in FAMILIES.values() for m in chances}))
+_BODY_MARKERS = ("chatbot", "wire_uncredited", "llm_style", "mojibake", "repeat", "excerpt", "pagination")
+
+
+class _Row(Protocol):
+    """What :func:`pick_host` reads of a host's row."""
+
+    @property
+    def lang(self) -> str | None:
+        """The page's language code."""
+
+
+_H = TypeVar("_H", bound=tuple[_Row, str, Page])
 
 
 @dataclass(frozen=True, slots=True)
 class Generated:
-    """A generated page, its URL, and the markers it carries."""
+    """A generated page: its HTML, URL, markers, family, and for the text family its text dump."""
 
     html: str
-    url: str
+    url: str | None
     markers: tuple[str, ...]
+    family: str = "portal"
+    text: str | None = None  # set for the "text" family: train on this plain-text dump, not the HTML
 
 
-def fake_site(rng: random.Random) -> tuple[str, str]:
-    """A made-up scraper brand and its domain."""
-    brand = rng.choice(_BRANDS_A).title() + rng.choice(_BRANDS_B)
-    domain = re.sub(r"\W", "", brand.lower()) + rng.choice(("", "24", "hub", "-news", "now")) + "." + rng.choice(_TLDS)
-    return brand, domain
+@dataclass
+class _Draft:
+    """A page being built: the host tree, the copied article, and what the markers need."""
+
+    root: etree._Element
+    elements: list[etree._Element]
+    added: list[str]
+    headline: str
+    brand: str
+    source: str
+    classes: list[str]
+    rng: random.Random
+    lang: str
+
+    def cls(self) -> str | None:
+        """Half the time, a class attribute borrowed from the host page (no class of our own)."""
+        return self.rng.choice(self.classes) if self.classes and self.rng.random() < 0.5 else None
 
 
 def make_scraper_page(
@@ -73,258 +129,273 @@ def make_scraper_page(
     other_headlines: Sequence[str],
     rng: random.Random,
     markers: bool = True,
+    *,
+    article_html: str | None = None,
+    host_url: str | None = None,
+    family: str | None = None,
+    chosen: Sequence[str] | None = None,
 ) -> Generated:
-    """Transplant ``article``'s text into the host page's HTML and add random scraper markers."""
+    """Copy ``article`` into the host page's HTML and add a random subset of scraper markers.
+
+    ``article_html`` (the article's own HTML) lets its paragraphs keep their inline markup;
+    ``host_url`` gives marker-free pages a URL on the host's site; ``chosen`` fixes the markers.
+    """
+    fam = family or rng.choices(list(_FAMILY_WEIGHTS), weights=list(_FAMILY_WEIGHTS.values()))[0]
+    added = [] if not markers else list(chosen) if chosen is not None else pick_markers(fam, rng)
     root = lxml.html.document_fromstring(host_html)
-    brand, domain = fake_site(rng)
-    keep = max(2, int(len(article.body) * rng.uniform(0.4, 1.0)))
-    paragraphs = [_XML_UNSAFE.sub("", p) for p in article.body[:keep]]
-    headline = _XML_UNSAFE.sub("", _headline(article.title))
-    added: list[str] = []
-    if markers:
-        added = _pick_markers(rng)
-        if "chatbot" in added:
-            paragraphs.insert(0, rng.choice(_CHATBOT))
-        if "wire_uncredited" in added:
-            paragraphs = [re.sub(r"Associated Press|Reuters|AFP", "", p) for p in paragraphs]
-        if "llm_style" in added:
-            paragraphs = _llm_rewrite(paragraphs, rng)
-        if "mojibake" in added:
-            paragraphs = [_mis_decode(p) for p in paragraphs]
-        if "repeat" in added:
-            paragraphs = paragraphs + paragraphs
-    anchor = _replace_body(root, paragraphs, rng, with_ads="adverts" in added)
-    if not markers:
-        _borrow_lists(root, article)
-    title = _title(headline, article.title, brand, added, rng)
-    _set_title(root, title, headline)
-    extras = _marker_elements(added, article, other_headlines, brand, headline, rng)
-    for el in reversed(extras):
-        anchor.addnext(el)
-    _set_meta(root, added, rng, article)
-    if article.dates:
-        _redate(root, article.dates[0].day)
-    url = _fake_url(domain, headline, article, rng)
-    _set_canonical(root, url, rng)
-    return Generated(lxml.html.tostring(root, encoding="unicode"), url, tuple(added))
+    brand, domain = forms.fake_site(rng)
+    headline = clean(headline_of(article.title)) or clean(article.body[0][:80])
+    draft = _Draft(root, _article_elements(article, article_html), added, headline, brand,
+                   _source_name(article), host_classes(root), rng, forms.guess_lang(article.body_text))
+    _mutate_body(draft, article)
+    host_page = parsed(host_html)
+    host, suffix, host_days = host_story(root), host_suffix(root), {c.day for c in host_page.dates}
+    first, last = replace_body(root, draft.elements)
+    if "adverts" in added:
+        _insert_ads(draft)
+    rename_story(root, host, headline, set(map(id, draft.elements)))
+    if "related" not in added:
+        borrow_lists(root, article, rng)
+    h1 = set_headline(root, headline, first)
+    set_title(root, _title(draft, suffix))
+    _place_markers(draft, other_headlines, h1 if h1 is not None else first, last)
+    _set_meta(draft, article, host_days)
+    url = fake_url(domain, headline, article, rng) if "brand_domain" in added else host_style_url(host_url, headline, article, rng)
+    set_canonical(root, url)
+    html = lxml.html.tostring(root, encoding="unicode")
+    return Generated(html, url, tuple(added), fam, text_dump(html, url) if fam == "text" else None)
 
 
-def _fake_url(domain: str, headline: str, article: Page, rng: random.Random) -> str:
-    """The scraper's URL: a slug of the headline, often under a WordPress-style date path."""
-    slug = re.sub(r"\W+", "-", headline.lower()).strip("-")[:60] or "news"
-    section = rng.choice(("news", "post", "archives", "world", "", "blog"))
-    if article.dates and rng.random() < 0.3:
-        section = article.dates[0].day.replace("-", "/")
-    return f"https://{rng.choice(('', 'www.'))}{domain}/{section}/{slug}".replace("//" + slug, "/" + slug)
-
-
-def _set_canonical(root: etree._Element, url: str, rng: random.Random) -> None:
-    """Drop the host's canonical and og:url; usually point the canonical at the scraper's own URL."""
-    for el in list(root.iter("link", "meta")):
-        if "canonical" in (el.get("rel") or "") or el.get("property") == "og:url":
-            el.getparent().remove(el)
-    head = root.find(".//head")
-    if head is not None and rng.random() < 0.7:
-        etree.SubElement(head, "link", rel="canonical", href=url)
-
-
-def _pick_markers(rng: random.Random) -> list[str]:
-    """A random subset of markers; about a third of pages ask for none or one."""
-    pool = ["breadcrumb", "brand_suffix", "counter", "related", "related", "fake_date", "source_line",
-            "wire_uncredited", "generic_author", "chatbot", "adverts", "repeat", "drop_schema", "mojibake", "llm_style"]
-    weights = [0.3, 0.35, 0.3, 0.5, 0.3, 0.4, 0.35, 0.3, 0.25, 0.05, 0.2, 0.05, 0.4, 0.1, 0.1]
+def pick_markers(family: str, rng: random.Random) -> list[str]:
+    """A random subset of the family's markers; about one page in ten gets none."""
     n = rng.choice((0, 1, 1, 2, 2, 3, 3, 4, 5, 6))
-    candidates = list(zip(pool, weights, strict=True))
-    rng.shuffle(candidates)  # no marker is favoured by its place in the pool
-    chosen: list[str] = []
-    for name, w in candidates:
-        if len(chosen) < n and rng.random() < w:
-            chosen.append(name)
-    return chosen  # "related" may appear twice: two story lists
+    candidates = list(FAMILIES[family].items())
+    rng.shuffle(candidates)  # no marker is favoured by its place in the table
+    chosen = [name for name, chance in candidates if rng.random() < chance][:n]
+    if "related" in chosen and rng.random() < 0.3:
+        chosen.append("related")  # two story lists, as the seed has
+    return chosen
 
 
-def _llm_rewrite(paragraphs: list[str], rng: random.Random) -> list[str]:
-    """Paragraphs with a few stock openers of machine-rewritten text."""
-    out = list(paragraphs)
-    for i in rng.sample(range(len(out)), k=min(len(out), rng.randint(1, 3))):
-        text = out[i]
-        out[i] = rng.choice(_LLM_OPENERS) + (text[:1].lower() + text[1:] if text[:2].istitle() else text)
-    return out
+def pick_host(article: Page, lang: str | None, hosts: Sequence[_H], rng: random.Random) -> _H:
+    """A host for ``article``: same language where possible, with about as many listed stories.
+
+    ``hosts`` are (row with ``lang``, html, parsed page) triples; a host whose lists hold many
+    more stories than the article's own would leave its own off-topic headlines behind.
+    """
+    pool = [h for h in hosts if h[2] is not article and h[0].lang == lang] or [h for h in hosts if h[2] is not article]
+    if not pool:
+        raise ValueError("no host page to copy into")
+    want = story_links(article)
+    near = sorted(rng.sample(pool, k=min(len(pool), 8)), key=lambda h: abs(story_links(h[2]) - want))
+    return near[0]
+
+
+def text_dump(html: str, url: str | None) -> str:
+    """The page as a plain-text dump: its visible blocks, one a line (as the text view reads pages)."""
+    from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
+
+    return "\n".join(b.text for b in load_page(html, url=url, kind="html").blocks)
+
+
+# --- the article -----------------------------------------------------------------------------
+
+
+def _article_elements(article: Page, article_html: str | None) -> list[etree._Element]:
+    """Copies of the article's own paragraphs and what lies between them; else its body as ``<p>``s."""
+    if article_html:
+        try:
+            parent, paras = content_parent(lxml.html.document_fromstring(article_html))
+        except (ValueError, etree.ParserError):
+            paras = []
+        if len(paras) >= 2:
+            start, end = parent.index(paras[0]), parent.index(paras[-1])
+            out = [copy.deepcopy(c) for c in parent[start : end + 1] if isinstance(c.tag, str)]
+            out[-1].tail = None
+            return out
+    return [forms.element("p", clean(text)) for text in article.body]
+
+
+def _mutate_body(draft: _Draft, article: Page) -> None:
+    """Apply the body markers: chatbot lines, removed wire credits, rewrites, mojibake, repeats, cuts."""
+    rng, els = draft.rng, draft.elements
+    if "wire_uncredited" in draft.added:
+        els[:] = [e for e in els if not forms.is_credit("".join(e.itertext()))] or els[:1]
+        if not any(forms.has_dateline("".join(e.itertext())) for e in els[:3]):
+            _prefix(els, forms.wire_dateline(rng, draft.lang))
+    if "llm_style" in draft.added:
+        for e in rng.sample(els, k=min(len(els), rng.randint(1, 3))):
+            e.text = forms.llm_opener(rng) + (e.text or "")
+    if "mojibake" in draft.added:
+        for e in els:
+            _map_text(e, _mis_decode)
+    if "repeat" in draft.added:
+        els.extend(copy.deepcopy(e) for e in list(els))
+    if "chatbot" in draft.added:
+        els.insert(0 if rng.random() < 0.8 else len(els), forms.element("p", forms.chatbot_line(rng, draft.lang)))
+    if "excerpt" in draft.added:
+        del els[rng.randint(1, 3):]
+        els.append(_link_line(forms.read_more(rng, draft.lang, draft.source), draft.cls()))
+    if "pagination" in draft.added:
+        del els[max(2, len(els) // 2):]
+        els.append(forms.element(rng.choice(("div", "p", "nav")), forms.pager(rng, draft.lang), draft.cls()))
+
+
+def _prefix(els: list[etree._Element], dateline: str) -> None:
+    """Put ``dateline`` before the first paragraph's text."""
+    target = next((e for e in els if e.tag == "p"), els[0])
+    target.text = dateline + (target.text or "").lstrip()
+
+
+def _map_text(el: etree._Element, fn: object) -> None:
+    """Apply ``fn`` to every text and tail under ``el``."""
+    for node in el.iter():
+        if node.text:
+            node.text = fn(node.text)  # type: ignore[operator]
+        if node.tail and node is not el:
+            node.tail = fn(node.tail)  # type: ignore[operator]
 
 
 def _mis_decode(text: str) -> str:
     """``text`` as a broken pipeline leaves it: UTF-8 bytes read as Windows-1252."""
     typographic = text.replace("'", "\u2019").replace(' "', " \u201c").replace('" ', "\u201d ")
-    return _XML_UNSAFE.sub("", typographic.encode("utf-8").decode("cp1252", errors="replace"))
+    return clean(typographic.encode("utf-8").decode("cp1252", errors="replace"))
 
 
-def _headline(title: str) -> str:
-    """The title without a trailing " - Site" / " | Site" part."""
-    return re.split(r"\s+[-|–—:]\s+(?=[^-|–—:]{2,40}$)", title, maxsplit=1)[0].strip() or title
+def _source_name(article: Page) -> str:
+    """The name of the site the article came from: its og:site_name, else its host."""
+    name = article.meta.get("og:site_name") or article.domain or "the original site"
+    return clean(name)[:60]
 
 
-def _title(headline: str, original: str, brand: str, added: list[str], rng: random.Random) -> str:
-    """The scraper's title: the source's full title, or the headline with its own suffix and crumbs."""
-    title = original if rng.random() < 0.4 else headline
-    if "brand_suffix" in added:
-        title = f"{headline} {rng.choice(('-', '- ', '| ', '–'))}{brand}"
-    if "breadcrumb" in added:
-        title = rng.choice(_CRUMBS) + title
+# --- the host page ---------------------------------------------------------------------------
+
+
+def _insert_ads(draft: _Draft) -> None:
+    """Ad slots between the copied paragraphs, as sparse or as dense as MFA pages put them."""
+    chance = draft.rng.uniform(0.3, 1.0)
+    for el in draft.elements[:-1]:
+        if draft.rng.random() < chance:
+            el.addnext(forms.ad_slot(draft.rng, draft.lang, draft.cls()))
+
+
+def _title(draft: _Draft, host_suffix: str) -> str:
+    """The page title: the headline with the host's own site suffix, or the scraper's suffix and crumbs."""
+    rng, title = draft.rng, draft.headline + host_suffix
+    if "brand_suffix" in draft.added:
+        title = f"{draft.headline}{rng.choice((' -', '-', ' - ', ' | ', ' – ', '_', '——'))}{draft.brand}"
+    if "breadcrumb" in draft.added and rng.random() < 0.5:
+        title = forms.breadcrumb(rng, draft.lang, trailing=True) + title
     return title
 
 
-def _content_parent(root: etree._Element) -> tuple[etree._Element, list[etree._Element]]:
-    """The element holding most long paragraphs, and those paragraphs."""
-    best: tuple[int, etree._Element | None] = (0, None)
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        n = sum(1 for c in el if c.tag == "p" and len(c.text_content()) > 60)
-        if n > best[0]:
-            best = (n, el)
-    parent = best[1]
-    if parent is None:
-        body = root.find(".//body")
-        parent = body if body is not None else root
-        return parent, []
-    return parent, [c for c in parent if c.tag == "p" and len(c.text_content()) > 60]
+# --- visible markers -------------------------------------------------------------------------
 
 
-def _replace_body(root: etree._Element, paragraphs: list[str], rng: random.Random, with_ads: bool) -> etree._Element:
-    """Swap the host's article paragraphs for the copied ones; returns the last inserted element."""
-    parent, old = _content_parent(root)
-    index = parent.index(old[0]) if old else len(parent)
-    for el in old:
-        parent.remove(el)
-    last = None
-    for i, text in enumerate(paragraphs):
-        p = etree.Element("p")
-        p.text = text
-        parent.insert(index + i, p)
-        last = p
-        if with_ads and rng.random() < 0.3:
-            ad = etree.Element("div")
-            ad.text = "Advertisement"
-            p.addnext(ad)
-    return last if last is not None else parent
-
-
-def _borrow_lists(root: etree._Element, article: Page) -> None:
-    """Give the host's headline links the source page's own list headlines.
-
-    Off-topic lists are an intended marker; without markers, the transplant's lists should be
-    as on-topic as the source page's own were.
-    """
-    items = [_XML_UNSAFE.sub("", item) for lst in article.link_lists for item in lst.items]
-    if not items:
-        return
-    for a in root.iter("a"):
-        text = "".join(a.itertext()).strip()
-        if 3 <= len(text.split()) <= 22:
-            if not items:
-                return
-            for child in list(a):
-                a.remove(child)
-            a.text = items.pop(0)
-
-
-def _set_title(root: etree._Element, title: str, headline: str) -> None:
-    """Set ``<title>`` and the first ``<h1>`` (creating the title if missing)."""
-    el = root.find(".//title")
-    if el is None:
-        head = root.find(".//head")
-        if head is None:
-            head = etree.Element("head")
-            root.insert(0, head)
-        el = etree.SubElement(head, "title")
-    el.text = title
-    h1 = root.find(".//h1")
-    if h1 is not None:
-        for child in list(h1):
-            h1.remove(child)
-        h1.text = headline
-
-
-def _marker_elements(
-    added: list[str], article: Page, headlines: Sequence[str], brand: str, headline: str, rng: random.Random
-) -> list[etree._Element]:
-    """Elements placed after the copied article: dates, counters, source lines, story lists."""
-    out: list[etree._Element] = []
-    if "fake_date" in added:
-        out.append(_div(_fake_date_line(article, rng)))
+def _place_markers(draft: _Draft, headlines: Sequence[str], top: etree._Element, bottom: etree._Element) -> None:
+    """Put the visible markers above the article, below it, or at the end of the page."""
+    rng, added = draft.rng, draft.added
+    above: list[etree._Element] = []
+    below: list[etree._Element] = []
+    end: list[etree._Element] = []
+    (above if rng.random() < 0.75 else below).extend(_meta_line(draft))
+    if "breadcrumb" in added:
+        _breadcrumb(draft, top)
     if "counter" in added:
-        out.append(_div(f"{rng.choice(_COUNTER_WORDS)} ({rng.randint(12, 9999)})"))
+        rng.choices((below, above, end), weights=(0.6, 0.25, 0.15))[0].extend(forms.counter_elements(rng, draft.lang, draft.cls()))
     if "source_line" in added:
-        out.append(_div(rng.choice(_SOURCE_LINES).format(brand=brand, title=headline)))
+        line = forms.source_line(rng, draft.lang, draft.source, draft.headline)
+        (below if rng.random() < 0.8 else above).append(_link_line(line, draft.cls()) if rng.random() < 0.4 else forms.element("p", line, draft.cls()))
     for _ in range(added.count("related")):
-        out.extend(_story_list(headlines, rng))
-    rng.shuffle(out)
-    return out
+        lists = [h for h in headlines if h] or [draft.headline]
+        rng.choices((below, end, above), weights=(0.5, 0.35, 0.15))[0].extend(
+            forms.story_list([headline_of(h) if rng.random() < 0.7 else h for h in lists], rng, draft.lang, draft.cls()))
+    for el in reversed(above):
+        top.addnext(el)
+    for el in reversed(below):
+        bottom.addnext(el)
+    body = draft.root.find(".//body")
+    for el in end:
+        (body if body is not None else draft.root).append(el)
 
 
-def _div(text: str) -> etree._Element:
-    """A ``<div>`` holding ``text``."""
-    el = etree.Element("div")
-    el.text = text
-    return el
+def _meta_line(draft: _Draft) -> list[etree._Element]:
+    """Date, view count and byline: one line ("2019年09月11日 admin 1665"), or one element each."""
+    rng, parts = draft.rng, []
+    if "fake_date" in draft.added:
+        parts.append(forms.date_text(*_later_day(draft.elements, rng), rng, draft.lang))
+    if "view_count" in draft.added:
+        parts.append(forms.view_count(rng, draft.lang))
+    if "generic_author" in draft.added and rng.random() < 0.6:
+        parts.append(forms.byline(rng, draft.lang)[1])
+    rng.shuffle(parts)
+    if len(parts) > 1 and rng.random() < 0.5:
+        return [forms.element(rng.choice(("div", "p", "span", "h6")), rng.choice((" ", "  ", " | ", " · ")).join(parts), draft.cls())]
+    return [forms.element(rng.choice(("div", "p", "span")), part, draft.cls()) for part in parts]
 
 
-def _story_list(headlines: Sequence[str], rng: random.Random) -> list[etree._Element]:
-    """A heading and a list of other stories' headlines as links."""
-    heading = etree.Element(rng.choice(("h3", "h4", "div", "strong")))
-    heading.text = rng.choice(_LIST_HEADINGS)
-    ul = etree.Element("ul")
-    for text in rng.sample(list(headlines), k=min(len(headlines), rng.randint(4, 12))):
-        li = etree.SubElement(ul, "li")
-        a = etree.SubElement(li, "a", href="/" + re.sub(r"\W+", "-", text.lower())[:50])
-        a.text = text
-    return [heading, ul]
+def _breadcrumb(draft: _Draft, top: etree._Element) -> None:
+    """A breadcrumb glued to the headline, or on its own line above it (as text or links)."""
+    rng = draft.rng
+    crumb = forms.breadcrumb(rng, draft.lang, trailing=True)
+    if top.tag in ("h1", "h2", "h3") and rng.random() < 0.35:
+        top.text = crumb + (top.text or "")
+        return
+    line = forms.element(rng.choice(("div", "p", "nav", "span")), None, draft.cls())
+    if rng.random() < 0.5:
+        line.text = crumb + (draft.headline if rng.random() < 0.5 else "")
+    else:
+        parts = re.split(r"(\s*[>»/›|→:]+\s*)", crumb)
+        line.text = None
+        for i, part in enumerate(parts):
+            if i % 2 == 0 and part.strip():
+                a = etree.SubElement(line, "a", href="/" if i == 0 else "/" + slug(part) + "/")
+                a.text = part
+            elif part:
+                (line[-1] if len(line) else line).tail = part
+    top.addprevious(line)
 
 
-def _claimed_year(article: Page) -> int:
-    """The year the source article was published, from its claims or the years it mentions."""
-    if article.dates:
-        return int(article.dates[0].day[:4])
-    years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", article.body_text)]
-    return max(years) if years else 2015
+def _link_line(text: str, cls: str | None) -> etree._Element:
+    """A paragraph holding one link with ``text``."""
+    p = forms.element("p", None, cls)
+    a = etree.SubElement(p, "a", href="#")
+    a.text = text
+    return p
 
 
-def _fake_date_line(article: Page, rng: random.Random) -> str:
-    """A visible date years after the story's real date."""
-    year = _claimed_year(article) + rng.randint(1, 4)
-    month, day = rng.randint(1, 12), rng.randint(1, 28)
-    return rng.choice((
-        f"Date:{year}-{month:02d}-{day:02d} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}",
-        f"Posted on {_MONTHS[month - 1]} {day}, {year}",
-        f"Published: {day:02d}.{month:02d}.{year}",
-    ))
+def _later_day(elements: Sequence[etree._Element], rng: random.Random) -> tuple[int, int, int]:
+    """A day one to four years after the latest year the article mentions (2015 when none)."""
+    text = " ".join("".join(e.itertext()) for e in elements)
+    years = [int(y) for y in re.findall(r"\b(?:19[6-9]\d|20[0-2]\d)\b", text)]
+    return (max(years) if years else 2015) + rng.randint(1, 4), rng.randint(1, 12), rng.randint(1, 28)
 
 
-def _set_meta(root: etree._Element, added: list[str], rng: random.Random, article: Page) -> None:
-    """Author and schema changes: a placeholder author, dropped JSON-LD and og tags."""
+# --- head, URL -------------------------------------------------------------------------------
+
+
+def _set_meta(draft: _Draft, article: Page, host_days: set[str]) -> None:
+    """The head describes the copied article: its date, headline and summary; then the head markers."""
+    root, rng = draft.root, draft.rng
+    day = article_day(article)
+    if day is not None:
+        redate_meta(root, day.isoformat())
+        redate_visible(root, day, host_days, set(map(id, draft.elements)))
+    retitle_meta(root, draft.headline, article)
     head = root.find(".//head")
     if head is None:
         return
-    if "drop_schema" in added:
+    if "drop_schema" in draft.added:
         for el in list(head.iter("script", "meta")):
             if el.get("type") == "application/ld+json" or (el.get("property") or "").startswith("article:"):
                 el.getparent().remove(el)
-    if "generic_author" in added:
+    if "generic_author" in draft.added:
         for el in list(head.iter("meta")):
             if (el.get("name") or "").lower() == "author":
                 el.getparent().remove(el)
-        etree.SubElement(head, "meta", name="author", content=rng.choice(_GENERIC_AUTHORS))
-    if "fake_date" in added and rng.random() < 0.5:
-        year = _claimed_year(article) + rng.randint(1, 3)
-        etree.SubElement(head, "meta", property="article:published_time", content=f"{year}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}T08:00:00Z")
+        etree.SubElement(head, "meta", name="author", content=forms.byline(rng, draft.lang)[0])
+    if "fake_date" in draft.added and rng.random() < 0.5:
+        y, m, d = _later_day(draft.elements, rng)
+        etree.SubElement(head, "meta", property="article:published_time", content=f"{y}-{m:02d}-{d:02d}T08:00:00Z")
 
 
-def _redate(root: etree._Element, day: str) -> None:
-    """Give the host's date meta tags and JSON-LD the copied article's own date."""
-    for el in root.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").lower()
-        if key in PUBLISHED_META:
-            el.set("content", day)
-    for el in root.iter("script"):
-        if el.get("type") == "application/ld+json" and el.text:
-            el.text = re.sub(r'("date(Published|Created|Modified)"\s*:\s*)"[^"]*"', rf'\1"{day}"', el.text)

@@ -28,7 +28,7 @@ from .features import VIEWS, FeatureTable, View, extract_features
 from .loader import decode_page, load_page
 from .model import Bundle, save_bundle
 from .page import Page
-from .synthetic import _XML_UNSAFE, make_scraper_page
+from .synthetic import _XML_UNSAFE, make_scraper_page, pick_host
 from .training import Recipe, TrainData, bundle_of, choose_threshold, data_digest, fit, loco, platt, sigmoid
 from .validation import loco_report
 
@@ -85,12 +85,12 @@ class Validation:
     calibration: tuple[float, float]
     threshold: float
     report: dict[str, Any]
-    adversarial_auc: float | None
+    adversarial_auc: dict[str, float] | None
 
 
 def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress = _nothing) -> Validation:
     """Measure, make generated pages, score each collection with a model that never saw it, report."""
-    generated, stripped = make_generated(real, config.synthetic, random.Random(config.seed))
+    generated, _ = make_generated(real, config.synthetic, random.Random(config.seed))
     rows = measure_rows(real, generated, config, progress)
     log.info("training rows: %d (%d generated)", len(rows.pages), int(rows.data.generated.sum()))
     decisions = loco(rows.data, rows.collections, config.recipe, lambda d, n: progress("leave-one-collection-out", d, n))
@@ -100,7 +100,7 @@ def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress =
     threshold = choose_threshold(scores[real_rows], rows.data.y[real_rows], config.max_fpr)
     items = [_item(p, v, float(s)) for p, v, s in zip(rows.pages, rows.views, scores, strict=True)]
     report = loco_report(items, rows, threshold, config.n_boot)
-    return Validation(rows, items, (a, b), threshold, report, adversarial_auc(rows, stripped, config))
+    return Validation(rows, items, (a, b), threshold, report, adversarial_auc(real, config))
 
 
 def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(), progress: Progress = _nothing) -> TrainOutcome:
@@ -133,24 +133,25 @@ def make_generated(real: Sequence[LabelledPage], n: int, rng: random.Random) -> 
     leave-one-collection-out folds never train on a held-out collection's text."""
     originals = [p for p in real if p.label == "original" and p.path is not None]
     parsed = _parse_some(originals, rng, limit=max(3 * n, 60))
-    articles = [(p, page) for p, _, page in parsed if len(page.body) >= 2]
+    articles = [(p, html, page) for p, html, page in parsed if len(page.body) >= 2]
     headlines = [_XML_UNSAFE.sub("", page.title) for _, _, page in parsed if 20 <= len(page.title) <= 120]
     made: list[LabelledPage] = []
     bare: list[LabelledPage] = []
     for i in range(min(n, len(articles))):
-        source, article = articles[i % len(articles)]
-        host, host_html, _ = rng.choice(parsed)
+        source, article_html, article = articles[i % len(articles)]
+        host, host_html, _ = pick_host(article, source.lang, parsed, rng)
         seed = rng.random()
         for markers, out in ((True, made), (False, bare)):
             try:
-                g = make_scraper_page(article, host_html, headlines, random.Random(seed), markers=markers)
+                g = make_scraper_page(article, host_html, headlines, random.Random(seed), markers=markers,
+                                      article_html=article_html, host_url=host.url)
             except (ValueError, TypeError) as exc:  # lxml refuses some hosts' trees; skip that pair
                 log.debug("generator skipped %s into %s: %s", source.id, host.id, exc)
                 break
             out.append(
                 replace(source, id=f"gen{'' if markers else '-bare'}-{i}", label="low_quality", category="generated",
-                        url=g.url, origin=f"generated from {source.id} into {host.id}", path=None, html=g.html,
-                        text=None, generated=True, confidence=None)
+                        url=g.url, origin=f"generated from {source.id} into {host.id}", path=None,
+                        html=None if g.text is not None else g.html, text=g.text, generated=True, confidence=None)
             )
     return made, bare
 
@@ -206,25 +207,18 @@ def _item(page: LabelledPage, view: str, score: float) -> ScoredItem:
                       confidence=page.confidence, source=view, generated=page.generated)
 
 
-def adversarial_auc(rows: Rows, stripped: list[LabelledPage], config: TrainConfig) -> float | None:
-    """ROC-AUC of a classifier telling marker-free generated pages from real originals (0.5 = no artefact)."""
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-    from sklearn.metrics import roc_auc_score  # noqa: PLC0415
-    from sklearn.model_selection import GroupKFold, cross_val_predict  # noqa: PLC0415
-    from sklearn.pipeline import make_pipeline  # noqa: PLC0415
-    from sklearn.preprocessing import StandardScaler  # noqa: PLC0415
+def adversarial_auc(real: list[LabelledPage], config: TrainConfig) -> dict[str, float] | None:
+    """The generator's artefact check: ROC-AUCs of telling marker-free generated pages from real originals."""
+    from .adversarial import adversarial_check  # noqa: PLC0415
 
-    if not stripped:
+    if config.synthetic <= 0:
         return None
-    bare = _tables(stripped, ("html",), config, _nothing, "marker-free pages")["html"]
-    orig = [i for i, (p, v) in enumerate(zip(rows.pages, rows.views, strict=True)) if v == "html" and p.label == "original"]
-    X = np.vstack([rows.data.X[orig], bare.X])
-    y = np.r_[np.zeros(len(orig)), np.ones(len(bare.ids))]
-    by_id = {p.id: p for p in stripped}
-    groups = [rows.pages[i].group for i in orig] + [by_id[i].group for i in bare.ids]
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000))
-    scores = cross_val_predict(model, X, y, groups=groups, cv=GroupKFold(5), method="decision_function")
-    return round(float(roc_auc_score(y, scores)), 4)
+    try:
+        result = adversarial_check(real, seed=config.seed, jobs=config.jobs or 1, cache_dir=config.cache_dir)
+    except ValueError as exc:  # too few originals to run it
+        log.warning("generator check skipped: %s", exc)
+        return None
+    return {"signals": round(result.signal_auc, 4), "ngrams": round(result.ngram_auc, 4)}
 
 
 def score_pages(pages: list[LabelledPage], bundle: Bundle, config: TrainConfig, progress: Progress) -> list[ScoredItem]:

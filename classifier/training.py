@@ -48,6 +48,9 @@ class Recipe:
     generated_weight: float = 0.3  # a generated page counts this much of a real one
     era_balanced: bool = True  # balance the classes within each era (see sample_weights)
     inner_folds: int = 4
+    #: Markers that never occur on a legitimate page: one alone is enough to flag (see decisive_floor).
+    decisive: tuple[str, ...] = ("junk_chatbot_phrase", "junk_reaction_counter", "junk_template_leftover",
+                                 "synd_wire_unattributed")
     max_fpr: float = 0.005  # threshold: at most this share of originals flagged, on out-of-fold scores
 
 
@@ -234,6 +237,37 @@ def fit(data: TrainData, recipe: Recipe) -> Fitted:
     values, intercept = centred(edges, values, intercept, Z, (data.y == 0) & ~data.generated)
     weights, text_b = fit_text(data, recipe)
     return Fitted(weights, text_b, edges, values, intercept)
+
+
+def with_floor(edges: np.ndarray, values: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """A step function raised to at least ``floor`` wherever its input is above 0 (still monotone)."""
+    if not (edges == 0.0).any():  # split the bin holding 0 so that "absent" and "present" are apart
+        at = int(np.searchsorted(edges, 0.0, side="left"))
+        edges = np.insert(edges, at, 0.0)
+        values = np.insert(values, at, values[at])
+    first_present = int(np.searchsorted(edges, 0.0, side="left")) + 1
+    values = values.copy()
+    values[first_present:] = np.maximum(values[first_present:], floor)
+    return edges, values
+
+
+def decisive_floor(model: Fitted, raw_threshold: float, X: np.ndarray, T: sp.csr_matrix, y: np.ndarray,
+                   recipe: Recipe) -> Fitted:
+    """Raise each decisive marker's step function so that, present on all but the cleanest tenth of
+    originals, it alone carries the page past the threshold.
+
+    A learned shape gives a rare marker only as much weight as its few training pages show; this
+    floor is the stated prior that one unambiguous marker (a leaked chatbot preamble, a row of vote
+    counters, a template placeholder, an uncredited wire dateline) is enough on its own."""
+    names = feature_names()
+    base = model.decision(X[y == 0], T[y == 0])
+    edges, values = list(model.edges), list(model.values)
+    for name in recipe.decisive:
+        k = names.index(name)
+        absent = values[k][np.searchsorted(edges[k], 0.0, side="left")]
+        floor = raw_threshold - float(np.quantile(base, 0.1)) + absent
+        edges[k], values[k] = with_floor(edges[k], values[k], floor)
+    return Fitted(model.text_weights, model.text_intercept, edges, values, model.intercept)
 
 
 def platt(decisions: np.ndarray, y: np.ndarray) -> tuple[float, float]:

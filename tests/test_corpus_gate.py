@@ -22,7 +22,6 @@ MAX_FPR = 0.01
 MAX_LARGE_COLLECTION_FPR = 0.02
 MAX_CLEAN_TEXT_FPR = 0.02
 MAX_ERA_AUC = 0.65
-MAX_ADVERSARIAL_AUC = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +60,3 @@ def test_clean_text_originals_rarely_flagged(loco: Validation) -> None:
 def test_score_does_not_know_the_decade(loco: Validation) -> None:
     era = loco.report["headline"]["era_auc"]["value"]
     assert era <= MAX_ERA_AUC, f"the score tells pre-2013 originals from modern ones at ROC-AUC {era}"
-
-
-def test_generator_leaves_no_artefact(loco: Validation) -> None:
-    auc = loco.adversarial_auc
-    assert auc is not None and auc <= MAX_ADVERSARIAL_AUC, f"marker-free generated pages are separable (AUC {auc})"

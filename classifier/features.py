@@ -20,6 +20,7 @@ import ast
 import functools
 import hashlib
 import importlib.util
+import io
 import json
 import logging
 import math
@@ -86,23 +87,32 @@ def default_cache_dir() -> Path:
     return feature_cache_dir()
 
 
-def view_page(data: bytes | str, url: str | None, kind: InputKind, view: View = "html") -> Page:
+def view_page(data: bytes | str, url: str | None, kind: InputKind, view: View = "html",
+              cache: Path | None = None) -> Page:
     """The page as ``view`` sees it: as served, as a full-page text dump, or as its main text alone."""
     page = load_page(data, url=url, kind=kind)
     if view == "text":
         return load_page("\n".join(b.text for b in page.blocks), url=url, kind="text")
     if view == "clean" and page.kind == "html":
-        return load_page(main_text(data, url), url=url, kind="text")
+        return load_page(main_text(data, url, cache), url=url, kind="text")
     return page
 
 
-def main_text(data: bytes | str, url: str | None) -> str:
-    """The page's main text as trafilatura extracts it; raises InputError when there is none."""
+def main_text(data: bytes | str, url: str | None, cache: Path | None = None) -> str:
+    """The page's main text as trafilatura extracts it (cached: it is the slowest step); InputError when there is none."""
     import trafilatura  # noqa: PLC0415 - a training-only dependency
 
-    html = data if isinstance(data, str) else decode_page(data, {}, MAX_BYTES)
-    text = trafilatura.extract(html, url=url, include_comments=False, favor_precision=False)
-    if not text or not text.strip():
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    key = hashlib.sha256(f"{trafilatura.__version__}\n{url or ''}\n".encode() + raw).hexdigest()
+    path = cache / "clean" / key[:2] / f"{key}.txt" if cache is not None else None
+    if path is not None and path.is_file():
+        text = path.read_text("utf-8", "surrogatepass")
+    else:
+        html = data if isinstance(data, str) else decode_page(data, {}, MAX_BYTES)
+        text = trafilatura.extract(html, url=url, include_comments=False) or ""
+        if path is not None:
+            _write_atomic(path, text.encode("utf-8", "surrogatepass"))
+    if not text.strip():
         raise InputError("trafilatura found no main text")
     return text
 
@@ -228,7 +238,7 @@ def measure_page(page: LabelledPage, cache: Path | None, view: View = "html") ->
         key = cache_key(data, page.url, kind, view)
         feats = _cache_get(cache, key)
         if feats is None:
-            feats = page_features(view_page(data, page.url, kind, view))
+            feats = page_features(view_page(data, page.url, kind, view, cache))
             _cache_put(cache, key, feats)
         return _checked(feats)
     except NewsqualError as exc:
@@ -285,19 +295,25 @@ def _cache_get(cache: Path | None, key: str) -> Features | None:
 
 
 def _cache_put(cache: Path | None, key: str, feats: Features) -> None:
-    """Store ``feats`` under ``key`` atomically (temp file + rename); failures are logged, not raised."""
+    """Store ``feats`` under ``key`` atomically; failures are logged, not raised."""
     if cache is None:
         return
-    path = _cache_path(cache, key)
+    buf = io.BytesIO()
+    np.savez(buf, signals=feats.signals, idx=feats.idx, val=feats.val)
+    _write_atomic(_cache_path(cache, key), buf.getvalue())
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temp file and a rename; failures are logged, not raised."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:8]}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name[:8]}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, signals=feats.signals, idx=feats.idx, val=feats.val)
+            handle.write(data)
         os.replace(tmp, path)
     except OSError as exc:
-        log.debug("could not write feature cache file %s: %s", path, exc)
+        log.debug("could not write cache file %s: %s", path, exc)
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
 

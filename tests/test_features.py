@@ -18,7 +18,8 @@ from classifier.features import (
     cache_key,
     default_cache_dir,
     extract_features,
-    page_vector,
+    page_features,
+    view_page,
 )
 from classifier.loader import load_page
 from classifier.signals import SIGNALS
@@ -71,17 +72,28 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def test_page_vector_has_one_finite_value_per_signal() -> None:
-    vector = page_vector(article(1), "https://harbour.example/a", "html")
-    assert vector.shape == (len(SIGNALS),) and vector.dtype == float and np.isfinite(vector).all()
+def page_vector(data: str, url: str, kind: str, view: str = "html") -> np.ndarray:
+    """The signal vector of a page in a view."""
+    return page_features(view_page(data, url, kind, view)).signals  # type: ignore[arg-type]
 
 
-def test_as_text_measures_the_visible_text_as_a_text_page() -> None:
+def test_page_features_have_one_finite_value_per_signal_and_ngrams() -> None:
+    feats = page_features(view_page(article(1), "https://harbour.example/a", "html"))
+    assert feats.signals.shape == (len(SIGNALS),) and feats.signals.dtype == float and np.isfinite(feats.signals).all()
+    assert len(feats.idx) == len(feats.val) > 0 and np.isfinite(feats.val).all()
+
+
+def test_text_view_measures_the_visible_text_as_a_text_page() -> None:
     page = load_page(article(1), kind="html")
     dump = "\n".join(b.text for b in page.blocks)
-    as_text = page_vector(article(1), "https://h.example/", "html", as_text=True)
+    as_text = page_vector(article(1), "https://h.example/", "html", view="text")
     assert np.array_equal(as_text, page_vector(dump, "https://h.example/", "text"))
     assert not np.array_equal(as_text, page_vector(article(1), "https://h.example/", "html"))
+
+
+def test_clean_view_reads_the_main_text_alone() -> None:
+    clean = view_page(article(1), "https://h.example/", "html", "clean")
+    assert clean.kind == "text" and clean.body and "Related" not in clean.body_text
 
 
 def test_extract_scores_every_page_in_input_order(pages: list[LabelledPage], tmp_path: Path) -> None:
@@ -98,15 +110,15 @@ def test_cache_hit_avoids_parsing(pages: list[LabelledPage], tmp_path: Path, cou
     assert count_parses[0] == len(pages)
     warm = extract_features(pages, cache_dir=tmp_path / "cache", jobs=1)
     assert count_parses[0] == len(pages) and np.array_equal(cold.X, warm.X)
-    extract_features(pages, cache_dir=tmp_path / "cache", jobs=1, as_text=True)  # another view: new keys
+    extract_features(pages, cache_dir=tmp_path / "cache", jobs=1, view="text")  # another view: new keys
     assert count_parses[0] == 3 * len(pages)
     extract_features(pages, cache_dir=None, jobs=1)  # no cache at all
     assert count_parses[0] == 4 * len(pages)
 
 
-def test_cache_files_are_sharded_npy(pages: list[LabelledPage], tmp_path: Path) -> None:
+def test_cache_files_are_sharded_npz(pages: list[LabelledPage], tmp_path: Path) -> None:
     extract_features(pages[:1], cache_dir=tmp_path / "cache", jobs=1)
-    (stored,) = (tmp_path / "cache").rglob("*.npy")
+    (stored,) = (tmp_path / "cache").rglob("*.npz")
     assert stored.parent.name == stored.stem[:2] and len(stored.stem) == 64
     assert not list((tmp_path / "cache").rglob("*.tmp"))
 
@@ -119,18 +131,18 @@ def test_cache_files_are_sharded_npy(pages: list[LabelledPage], tmp_path: Path) 
 def test_corrupt_cache_file_is_recomputed(pages: list[LabelledPage], tmp_path: Path, damage: bytes) -> None:
     cache = tmp_path / "cache"
     good = extract_features(pages[:3], cache_dir=cache, jobs=1)
-    for path in cache.rglob("*.npy"):
+    for path in cache.rglob("*.npz"):
         path.write_bytes(damage)
     again = extract_features(pages[:3], cache_dir=cache, jobs=1)
     assert again.failed == {} and np.array_equal(good.X, again.X)
-    assert all(np.load(p).shape == (len(SIGNALS),) for p in cache.rglob("*.npy"))
+    assert all(np.load(p)["signals"].shape == (len(SIGNALS),) for p in cache.rglob("*.npz"))
 
 
 def test_cache_file_of_the_wrong_shape_is_recomputed(pages: list[LabelledPage], tmp_path: Path, count_parses: list[int]) -> None:
     cache = tmp_path / "cache"
     good = extract_features(pages[:1], cache_dir=cache, jobs=1)
-    (stored,) = cache.rglob("*.npy")
-    np.save(stored, np.zeros(3))
+    (stored,) = cache.rglob("*.npz")
+    np.savez(stored, signals=np.zeros(3), idx=np.zeros(0, dtype=np.int64), val=np.zeros(0))
     again = extract_features(pages[:1], cache_dir=cache, jobs=1)
     assert count_parses[0] == 2 and np.array_equal(good.X, again.X)
 
@@ -146,7 +158,7 @@ def test_default_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("NEWSQUAL_CACHE", str(tmp_path / "env-cache"))
     assert default_cache_dir() == tmp_path / "env-cache"
     extract_features(pages[:1], jobs=1)
-    assert list((tmp_path / "env-cache").rglob("*.npy"))
+    assert list((tmp_path / "env-cache").rglob("*.npz"))
     monkeypatch.delenv("NEWSQUAL_CACHE")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert default_cache_dir() == tmp_path / "xdg" / "newsqual" / "features"
@@ -198,14 +210,14 @@ def test_failing_pages_are_recorded_and_the_rest_scored(tmp_path: Path) -> None:
 
 
 def test_unexpected_exceptions_are_recorded_too(pages: list[LabelledPage], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real: Callable[..., np.ndarray] = features.page_vector
+    real: Callable[..., Any] = features.view_page
 
-    def flaky(data: bytes | str, url: str | None, kind: str, as_text: bool = False) -> np.ndarray:
+    def flaky(data: bytes | str, url: str | None, kind: str, view: str = "html", cache: Any = None) -> Any:
         if isinstance(data, str) and "report 2<" in data:
             raise RuntimeError("parser blew up")
-        return real(data, url, kind, as_text)
+        return real(data, url, kind, view, cache)
 
-    monkeypatch.setattr(features, "page_vector", flaky)
+    monkeypatch.setattr(features, "view_page", flaky)
     table = extract_features(pages, cache_dir=None, jobs=1)
     assert table.failed == {"o2": "could not measure page: RuntimeError: parser blew up"}
     assert len(table.ids) == len(pages) - 1

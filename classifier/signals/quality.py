@@ -11,6 +11,9 @@ from ..textstats import STOP_WORDS
 from .base import Measure
 
 SHORT_LINE_CHARS = 30
+#: Fewest body words (CJK: one word per two characters) a page needs to be judged at all: the Gopher
+#: rules' document minimum, under which a page's markers and statistics rest on a sentence or two.
+MIN_BODY_WORDS = 50
 COMPRESS_SAMPLE = 20_000
 
 
@@ -103,3 +106,8 @@ def is_text_page(page: Page) -> Measure:
     """1 when the input was plain text, so HTML-only signals are absent by nature."""
     return Measure(1.0, "plain-text input") if page.kind == "text" else Measure(0.0)
 
+
+
+def enough_text(page: Page, min_words: int = MIN_BODY_WORDS) -> bool:
+    """True when the article body has at least ``min_words`` words (CJK-aware), enough to judge the page."""
+    return len(page.body_words) >= min_words

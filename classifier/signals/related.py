@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
-from ..page import Page
+from ..page import Page, host_of
 from ..textstats import content_terms, topic_terms
 from .base import Measure
 
@@ -54,3 +55,65 @@ def named_lists(page: Page) -> Measure:
     """Number of story lists under a named heading ("Related", "Ranking", "Most read"), capped at 5."""
     named = [lst.heading for lst in page.link_lists if lst.heading]
     return Measure(float(min(len(named), 5)), ", ".join(named[:5]))
+
+
+#: Celebrity, shopping and click-bait words: the stuff of recommendation widgets, not of a site's own beat.
+BAIT = re.compile(
+    r"\b(?:celebrit\w*|stars?|actress|actor|singer|rapper|kardashians?|housewives|bachelor(?:ette)?|royals?|"
+    r"pregnan\w*|baby news|bikini|divorc\w*|engaged|engagement|wedding|romance|dating|boyfriend|girlfriend|"
+    r"ex-?(?:wife|husband)|ex's|split|reacts?|claps back|slams|stuns|shocking|won'?t believe|what now|"
+    r"here'?s (?:what|why|how)|see (?:the )?(?:photos|pics|list)|photos|pics|viral|shop|deals?|sells? out|"
+    r"limited-edition|recall(?:ed|s)?|horoscope|zodiac|tiktok|booktok|net worth|weight loss|diet|trick|"
+    r"gorgeous|sexy|jaw-?dropping|unrecognizable|winners, losers|spicy)\b",
+    re.I,
+)
+#: Off-topic items a list needs before its share counts in full (a 3-item box proves little).
+FULL_WEIGHT_ITEMS = 6
+
+
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gv"})
+
+
+def _site_key(host: str) -> str:
+    """The registrable part of a host ("money.cnn.com" -> "cnn.com", "news.bbc.co.uk" -> "bbc.co.uk")."""
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
+    return ".".join(labels[-keep:])
+
+
+def _list_links_same_site(page: Page) -> float | None:
+    """Share of the links inside link lists that stay on the page's site (None when unknown)."""
+    if not page.links or not page.link_lists:
+        return None
+    own_host = page.domain or host_of(page.canonical)
+    own = _site_key(own_host) if own_host else None
+    spans = [(lst.first_block, lst.end_block) for lst in page.link_lists]
+    same = other = 0
+    for link in page.links:
+        if not any(a <= link.block < b for a, b in spans):
+            continue
+        host = host_of(link.href) if link.href.startswith(("http:", "https:", "//")) else None
+        if host is None:
+            same += link.href[:11].lower() not in ("javascript:", "mailto:")
+        elif own is not None:
+            same += _site_key(host) == own
+            other += _site_key(host) != own
+    return same / (same + other) if same + other else None
+
+
+def offtopic_lists(page: Page) -> Measure:
+    """How strongly the link lists read as a scraper's off-topic feed: off-topic share, size, bait words, off-site links (0–1)."""
+    off, total = _offtopic_items(page)
+    if not off:
+        return Measure(0.0)
+    share = len(off) / total
+    size = min(1.0, len(off) / FULL_WEIGHT_ITEMS)
+    baity = [item for item in off if BAIT.search(item)]
+    bait = 0.75 + 0.25 * min(1.0, 2 * len(baity) / len(off))
+    same_site = _list_links_same_site(page)
+    site = 0.5 if same_site is not None and same_site >= 0.8 else 1.0
+    value = share * size * bait * site
+    where = "same-site" if site < 1 else ("off-site" if same_site is not None else "unlinked")
+    example = (baity or off)[0][:60]
+    return Measure(round(value, 4), f"{len(off)}/{total} listed headlines off-topic ({len(baity)} celebrity/"
+                                    f"click-bait, {where}), e.g. {example!r}")

@@ -1,0 +1,89 @@
+"""Leaked phrases, found in one pass: chatbot leftovers, spinner artefacts, stock filler, template slots.
+
+All phrase families are alternatives of one compiled regex with a named group per family, run once
+over the page's lower-cased visible text; each signal then reads its family's hits from a one-page
+memo. Matching lower-cased text without ``re.I`` is several times faster than case-insensitive
+matching, and a family's hits outside the article body are dropped where the family needs the body.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import defaultdict
+
+from ..page import Page
+
+#: Phrases that leak from chatbot output into published text ("As an AI language model…").
+CHATBOT = (
+    r"as an ai (?:language )?model|as a(?:n ai| large) language model|i(?: a|')m (?:just )?an ai\b|"
+    r"i (?:cannot|can ?not|can't|am unable to|don't have the ability to) (?:browse|access|search) "
+    r"(?:the )?(?:internet|web|real-time)|my (?:knowledge|training)(?: data)? cut-?off|"
+    r"(?:certainly|absolutely)! here(?:'s| is| are)|(?:sure|of course)[!,.] here(?:'s| is| are) (?:a |an |the |your )?"
+    r"(?:rewritten|revised|article|news|summary|version|blog|seo|paraphrased|\d+)|"
+    r"here(?:'s| is) (?:the|a|your) (?:rewritten|paraphrased|revised|seo-optimized) (?:article|version|text|content)|"
+    r"please provide (?:the|me with the) (?:text|article|content|original)|regenerate (?:response|draft)|"
+    r"let me know if you(?: would|'d) like me to (?:make|adjust|revise|expand|rewrite|change)|"
+    r"as of my last (?:knowledge )?update|i don't have (?:real-time|personal) (?:information|data|opinions)"
+)
+#: Synonym-swap artefacts of article spinners ("synthetic intelligence" for artificial intelligence).
+SPUN = (
+    r"synthetic intelligence|profound studying|laptop imaginative and prescient|giant information|"
+    r"the us of america|coronavirus illness|well being care|social media platforms like fb|"
+    r"regulation enforcement officers mentioned|stated in a press release|mentioned in an announcement|"
+    r"in line with the (?:report|police|firm|firm's|assertion|survey)|the (?:firm|agency) mentioned in a|"
+    r"pc imaginative and prescient|info expertise|man-made brainpower|counterfeit consciousness"
+)
+#: Unfilled slots of page generators ("{{title}}", "%%BODY%%", "[insert keyword]", "lorem ipsum dolor").
+TEMPLATE = (
+    r"\{\{\s*(?:post_?|article_?|page_?|site_?|item_?)?(?:title|body|content|keyword|keywords|author|date|"
+    r"description|excerpt|summary|headline|city|product|company|name|text|category|tags?|url|link|image)"
+    r"\s*\}\}|%%[a-z_]{2,30}%%|\[\s*(?:insert|enter|add your|your) [a-z ]{2,30}(?:here)?\s*\]|"
+    r"\[(?:keyword|keywords|product name|company name|city name|brand|business name|main keyword)\]|"
+    r"lorem ipsum dolor|\$\{(?:title|body|content|keyword|author|date)\}"
+)
+#: Stock phrases of machine-written filler text: one is normal, a cluster is not.
+STOCK = (
+    r"delve[sd]? into|in today's (?:fast-paced|digital|ever-)|it(?:'s| is) (?:important|worth) (?:to note|noting)|"
+    r"in conclusion,|plays? a (?:crucial|pivotal|vital) role|a testament to|navigat(?:e|ing) the complex|"
+    r"ever-evolving|rich tapestry|unlock(?:ing)? the (?:potential|power)|embark(?:ing)? on a journey|"
+    r"harness(?:ing)? the power|in the realm of|foster(?:ing)? a sense|ever-changing landscape|"
+    r"whether you(?:'re| are) a (?:seasoned|beginner|novice)"
+)
+FAMILIES = {"chatbot": CHATBOT, "spun": SPUN, "template": TEMPLATE, "stock": STOCK}
+PHRASES = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in FAMILIES.items()))
+#: Cheap substrings, one of which every match contains: most pages skip the regex entirely.
+HINTS = ("as a", "i a", "i'm", "i ca", "i am", "i don", "cut", "here", "please", "regenerate", "let me know", "as of my", "synthetic", "studying", "imaginative", "giant", "the us of",
+         "illness", "well being", " fb", "mentioned", "stated", "in line with", "expertise", "brainpower",
+         "counterfeit", "{{", "%%", "[", "lorem", "${", "delve", "in today", "worth", "important", "conclusion",
+         "role", "testament", "navigat", "ever-", "tapestry", "unlock", "embark", "harness", "realm", "foster",
+         "whether you")
+#: Families whose hits count only inside the article body (spinners and filler rewrite prose).
+BODY_ONLY = frozenset({"spun", "stock"})
+
+_memo = threading.local()
+
+
+def phrase_hits(page: Page) -> dict[str, list[str]]:
+    """Family -> matched phrases on ``page`` (computed once per page)."""
+    if getattr(_memo, "page", None) is not page:
+        _memo.value = _scan(page)
+        _memo.page = page
+    hits: dict[str, list[str]] = _memo.value
+    return hits
+
+
+def _scan(page: Page) -> dict[str, list[str]]:
+    """Run :data:`PHRASES` once over the title and visible text."""
+    text = (page.title + "\n" + page.visible_text).lower().replace("\u2019", "'")
+    out: dict[str, list[str]] = defaultdict(list)
+    if not any(h in text for h in HINTS):
+        return out
+    body = page.body_lower.replace("\u2019", "'")
+    for m in PHRASES.finditer(text):
+        family = m.lastgroup or ""
+        phrase = m.group(0)
+        if family in BODY_ONLY and phrase not in body:
+            continue
+        out[family].append(phrase)
+    return out

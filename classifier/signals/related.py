@@ -7,6 +7,7 @@ import threading
 
 from ..page import Page, host_of
 from ..textstats import content_terms, topic_terms
+from ..tokens import words
 from .base import Measure
 
 _last = threading.local()  # one-page memo: two signals need the same off-topic items
@@ -101,19 +102,27 @@ def _list_links_same_site(page: Page) -> float | None:
     return same / (same + other) if same + other else None
 
 
+#: Words a list item needs to read as a headline rather than a menu entry ("Find a Job", "E-Paper lesen").
+HEADLINE_MIN_WORDS = 5
+
+
 def offtopic_lists(page: Page) -> Measure:
     """How strongly the link lists read as a scraper's off-topic feed: off-topic share, size, bait words, off-site links (0–1)."""
     off, total = _offtopic_items(page)
     if not off:
         return Measure(0.0)
-    share = len(off) / total
+    headlines = sum(1 for lst in page.link_lists for item in lst.items if len(words(item)) >= HEADLINE_MIN_WORDS)
+    off = [item for item in off if len(words(item)) >= HEADLINE_MIN_WORDS]
+    if not off:
+        return Measure(0.0)
+    share = len(off) / headlines
     size = min(1.0, len(off) / FULL_WEIGHT_ITEMS)
     baity = [item for item in off if BAIT.search(item)]
     bait = 0.75 + 0.25 * min(1.0, 2 * len(baity) / len(off))
     same_site = _list_links_same_site(page)
-    site = 0.5 if same_site is not None and same_site >= 0.8 else 1.0
+    site = 1.0 - 0.5 * same_site if same_site is not None else 1.0
     value = share * size * bait * site
-    where = "same-site" if site < 1 else ("off-site" if same_site is not None else "unlinked")
+    where = f"{same_site:.0%} of links same-site" if same_site is not None else "unlinked"
     example = (baity or off)[0][:60]
-    return Measure(round(value, 4), f"{len(off)}/{total} listed headlines off-topic ({len(baity)} celebrity/"
+    return Measure(round(value, 4), f"{len(off)}/{headlines} listed headlines off-topic ({len(baity)} celebrity/"
                                     f"click-bait, {where}), e.g. {example!r}")

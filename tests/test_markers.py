@@ -97,6 +97,8 @@ COUNTERS = [
     Case("text-wow-sad", C, "text", text_page(TITLE, *PARAS, "Wow! 52 | Sad! 3 | Angry! 7"), True),
     Case("html-span-row", C, "html", html_page(ARTICLE_HTML + "<div><span>Upvote (88)</span> <span>Downvote (4)</span></div>"), True),
     Case("html-li-row", C, "html", html_page(ARTICLE_HTML + "<ul><li>Like 12</li><li>Love 3</li><li>Haha 1</li></ul>"), True),
+    Case("html-label-count-elements", C, "html", html_page(
+        ARTICLE_HTML + "<div><div>Like</div><div>12</div><div>Love</div><div>3</div></div>"), True),
     Case("html-emoji-pair", C, "html", html_page(ARTICLE_HTML + "<div>👍 231 👎 12</div>"), True),
     Case("html-veryBad", C, "html", html_page(ARTICLE_HTML + "<p>veryBad! (12)</p>"), True),
     Case("text-comments-share", C, "text", text_page(TITLE, *PARAS, "Comments (12) Share 5 Tweet"), False),

@@ -296,7 +296,7 @@ CASES: tuple[Case, ...] = (
     neg("text_stopword_share", "keyword-stuffing",
         html("<p>cheap flights cheap hotels best price bargain holiday deals discount tickets sale online "
              "booking</p>")),
-    pos("text_punctuated_lines", "sentences", html(ARTICLE), "3 of 3 blocks", lo=1.0, hi=1.0),
+    pos("text_punctuated_lines", "sentences", html(ARTICLE), "3 of 3 body paragraphs", lo=1.0, hi=1.0),
     neg("text_punctuated_lines", "menu-only", html(MENU)),
     pos("text_duplicate_lines", "repeated-banner",
         html(ARTICLE + "<div>Subscribe to our newsletter for daily local updates</div>" * 2),

@@ -49,7 +49,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("text_word_count", "quality", quality.word_count),
     Signal("text_mean_word_length", "quality", quality.mean_word_length),
     Signal("text_stopword_share", "quality", quality.stopword_share),
-    Signal("text_punctuated_lines", "quality", quality.punctuated_line_share),
+    Signal("text_punctuated_lines", "quality", quality.punctuated_line_share, version=2),
     Signal("text_duplicate_lines", "quality", quality.duplicate_line_share),
     Signal("text_body_repeated", "quality", quality.body_repeated, raises_only=True),
     Signal("text_short_lines", "quality", quality.short_line_share),

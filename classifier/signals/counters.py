@@ -38,21 +38,61 @@ ROW_BLOCK_CHARS = 40
 ROW_MAX_CHARS = 160
 
 
-def _rows(page: Page) -> Iterator[str]:
-    """Candidate counter rows: each short block, and each run of consecutive very short blocks."""
-    run: list[str] = []
-    for block in page.blocks:
-        text = block.text
-        if len(text) <= ROW_BLOCK_CHARS:
-            run.append(text)
+#: A reaction word or pictograph right before a count: every counter row holds one (matched on lower-cased text).
+HIT = re.compile(rf"(?<![^\W\d_])(?:{REACTION})\s*!?\s*[:：]?\s*[(（\[]?\s*\d|{EMOJI}\s*\d")
+#: Blocks on either side of a hit that a row of one-item elements may span.
+ROW_SPAN = 6
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _hit_blocks(page: Page) -> list[int]:
+    """Indices of short blocks with a reaction word or pictograph right before a count, in it or in the next block."""
+    blocks = page.blocks
+    hits = []
+    for i, b in enumerate(blocks):
+        text = b.text
+        if len(text) > ROW_MAX_CHARS:
             continue
-        if run:
-            yield " · ".join(run)
-            run = []
-        if len(text) <= ROW_MAX_CHARS and any(c.isdigit() for c in text):
-            yield text
-    if run:
-        yield " · ".join(run)
+        if _DIGIT.search(text):
+            if HIT.search(text.lower()):
+                hits.append(i)
+        elif len(text) <= 25 and i + 1 < len(blocks) and _DIGIT.match(blocks[i + 1].text.lstrip("([（ ")):
+            if HIT.search(text.lower() + " " + blocks[i + 1].text):  # "Like" | "12" in separate elements
+                hits.append(i)
+    return hits
+
+
+def _rows(page: Page) -> Iterator[str]:
+    """Candidate counter rows around each reaction hit: its block, and the run of very short blocks around it."""
+    blocks = page.blocks
+    seen: set[int] = set()
+    for i in _hit_blocks(page):
+        if i in seen:
+            continue
+        seen.add(i)
+        if len(blocks[i].text) > ROW_BLOCK_CHARS:
+            yield blocks[i].text
+            continue
+        lo, hi = i, i + 1
+        while lo > max(0, i - ROW_SPAN) and len(blocks[lo - 1].text) <= ROW_BLOCK_CHARS:
+            lo -= 1
+        while hi < min(len(blocks), i + ROW_SPAN + 1) and len(blocks[hi].text) <= ROW_BLOCK_CHARS:
+            hi += 1
+        seen.update(range(lo, hi))
+        yield _join(b.text for b in blocks[lo:hi])
+
+
+_BARE_COUNT = re.compile(rf"^[(（\[]?\s*(?:{_NUMBER})\s*[)）\]]?$")
+
+
+def _join(texts: Iterator[str]) -> str:
+    """One row from one-item elements: a bare count stays with its label ("Like" + "12" -> "Like 12")."""
+    row = ""
+    for text in texts:
+        row += (" " if _BARE_COUNT.match(text) else " · ") + text if row else text
+    return row
 
 
 def _items(row: str) -> list[tuple[str, bool]]:
@@ -107,8 +147,6 @@ def reaction_counter(page: Page) -> Measure:
     found: list[str] = []
     evidence = ""
     for row in _rows(page):
-        if not any(c.isdigit() for c in row):
-            continue
         hits = counter_row(row)
         if hits:
             found.extend(hits)

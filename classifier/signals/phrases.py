@@ -13,6 +13,7 @@ import threading
 from collections import defaultdict
 
 from ..page import Page
+from ..textstats import lines_with
 
 #: Phrases that leak from chatbot output into published text ("As an AI language model…").
 CHATBOT = (
@@ -52,12 +53,27 @@ STOCK = (
 )
 FAMILIES = {"chatbot": CHATBOT, "spun": SPUN, "template": TEMPLATE, "stock": STOCK}
 PHRASES = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in FAMILIES.items()))
-#: Cheap substrings, one of which every match contains: most pages skip the regex entirely.
-HINTS = ("as a", "i a", "i'm", "i ca", "i am", "i don", "cut", "here", "please", "regenerate", "let me know", "as of my", "synthetic", "studying", "imaginative", "giant", "the us of",
-         "illness", "well being", " fb", "mentioned", "stated", "in line with", "expertise", "brainpower",
-         "counterfeit", "{{", "%%", "[", "lorem", "${", "delve", "in today", "worth", "important", "conclusion",
-         "role", "testament", "navigat", "ever-", "tapestry", "unlock", "embark", "harness", "realm", "foster",
-         "whether you")
+#: Literal anchors: every match of :data:`PHRASES` contains one, so the regex runs only on lines holding one.
+ANCHORS = (
+    # chatbot
+    "as an ai", "as a large language", " an ai", "internet", "the web", "access web", "search web", "browse web",
+    "real-time", "cutoff", "cut-off", "certainly! here", "absolutely! here", "sure! here", "sure, here", "sure. here",
+    "course! here", "course, here", "course. here", "rewritten", "paraphrased", "revised", "seo-optimized", "please provide", "regenerate",
+    "let me know if you", "as of my last", "i don't have",
+    # spun
+    "synthetic intelligence", "profound studying", "imaginative and prescient", "giant information", "the us of america",
+    "coronavirus illness", "well being care", "platforms like fb", "officers mentioned", "stated in a press release",
+    "mentioned in an announcement", "in line with the", "mentioned in a", "info expertise", "man-made brainpower",
+    "counterfeit consciousness",
+    # template
+    "{{", "%%", "[insert", "[ insert", "[enter", "[ enter", "[add your", "[ add your", "[your", "[ your", "[keyword",
+    "[product name", "[company name", "[city name", "[brand]", "[business name", "[main keyword", "lorem ipsum dolor",
+    "${",
+    # stock
+    "delve", "in today's", "important to note", "worth noting", "in conclusion,", "crucial role", "pivotal role",
+    "vital role", "a testament to", "navigat", "ever-evolving", "rich tapestry", "unlock", "embark", "harness",
+    "in the realm of", "foster", "ever-changing landscape", "whether you",
+)
 #: Families whose hits count only inside the article body (spinners and filler rewrite prose).
 BODY_ONLY = frozenset({"spun", "stock"})
 
@@ -74,16 +90,17 @@ def phrase_hits(page: Page) -> dict[str, list[str]]:
 
 
 def _scan(page: Page) -> dict[str, list[str]]:
-    """Run :data:`PHRASES` once over the title and visible text."""
+    """Run :data:`PHRASES` over the lines of the title and visible text that hold an anchor."""
     text = (page.title + "\n" + page.visible_text).lower().replace("\u2019", "'")
     out: dict[str, list[str]] = defaultdict(list)
-    if not any(h in text for h in HINTS):
+    lines = lines_with(text, ANCHORS)
+    if not lines:
         return out
     body = page.body_lower.replace("\u2019", "'")
-    for m in PHRASES.finditer(text):
-        family = m.lastgroup or ""
-        phrase = m.group(0)
-        if family in BODY_ONLY and phrase not in body:
-            continue
-        out[family].append(phrase)
+    for line in lines:
+        for m in PHRASES.finditer(line):
+            family = m.lastgroup or ""
+            phrase = m.group(0)
+            if family not in BODY_ONLY or phrase in body:
+                out[family].append(phrase)
     return out

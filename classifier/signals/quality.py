@@ -42,11 +42,11 @@ def stopword_share(page: Page) -> Measure:
 
 
 def punctuated_line_share(page: Page) -> Measure:
-    """Share of visible blocks that end in sentence punctuation."""
-    if not page.blocks:
+    """Share of body paragraphs that end in sentence punctuation (the same for clean text and full pages)."""
+    if not page.body:
         return Measure(0.0)
-    ends = sum(1 for b in page.blocks if b.text[-1] in ".!?。！？…\"”»'")
-    return Measure(ends / len(page.blocks), f"{ends} of {len(page.blocks)} blocks end in punctuation")
+    ends = sum(1 for text in page.body if text.rstrip()[-1:] in ".!?。！？…\"”»'):)")
+    return Measure(ends / len(page.body), f"{ends} of {len(page.body)} body paragraphs end in punctuation")
 
 
 def duplicate_line_share(page: Page) -> Measure:

@@ -88,17 +88,19 @@ def _list_links_same_site(page: Page) -> float | None:
         return None
     own_host = page.domain or host_of(page.canonical)
     own = _site_key(own_host) if own_host else None
-    spans = [(lst.first_block, lst.end_block) for lst in page.link_lists]
+    in_lists = {i for lst in page.link_lists for i in range(lst.first_block, lst.end_block)}
     same = other = 0
     for link in page.links:
-        if not any(a <= link.block < b for a, b in spans):
+        if link.block not in in_lists:
             continue
         host = host_of(link.href) if link.href.startswith(("http:", "https:", "//")) else None
         if host is None:
             same += link.href[:11].lower() not in ("javascript:", "mailto:")
         elif own is not None:
-            same += _site_key(host) == own
-            other += _site_key(host) != own
+            if _site_key(host) == own:
+                same += 1
+            else:
+                other += 1
     return same / (same + other) if same + other else None
 
 
@@ -106,13 +108,19 @@ def _list_links_same_site(page: Page) -> float | None:
 HEADLINE_MIN_WORDS = 5
 
 
+def _is_headline(item: str) -> bool:
+    """True for a list item long enough to be a headline (cheap space count first, CJK-aware tokens after)."""
+    return item.count(" ") + 1 >= HEADLINE_MIN_WORDS or len(words(item)) >= HEADLINE_MIN_WORDS
+
+
 def offtopic_lists(page: Page) -> Measure:
     """How strongly the link lists read as a scraper's off-topic feed: off-topic share, size, bait words, off-site links (0–1)."""
     off, total = _offtopic_items(page)
     if not off:
         return Measure(0.0)
-    headlines = sum(1 for lst in page.link_lists for item in lst.items if len(words(item)) >= HEADLINE_MIN_WORDS)
-    off = [item for item in off if len(words(item)) >= HEADLINE_MIN_WORDS]
+    long = {item for lst in page.link_lists for item in lst.items if _is_headline(item)}
+    headlines = sum(1 for lst in page.link_lists for item in lst.items if item in long)
+    off = [item for item in off if item in long]
     if not off:
         return Measure(0.0)
     share = len(off) / headlines

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from ..page import Page, host_of
+from ..textstats import lines_with
 from .base import Measure
 
 #: Separators before a site name at the end of a title; a hyphen glued to the name counts too.
@@ -165,19 +166,18 @@ def _closing_source(page: Page) -> str:
 
 def attribution_lines(page: Page) -> Measure:
     """Lines crediting another site: a closing "Source: X", "Originally published at", "appeared first on" (0–2)."""
-    short = "\n".join(b.text for b in page.blocks if len(b.text) < 300)
-    lower = short.lower()
-    if not any(hint in lower for hint in ATTRIBUTION_HINTS):
-        return Measure(0.0)
-    lines = {lower.count("\n", 0, m.start()) for m in ATTRIBUTION.finditer(lower)}  # one count per line
-    texts = short.split("\n")
-    found = [texts[i] for i in sorted(lines)]
+    short = [b.text for b in page.blocks if len(b.text) < 300]
+    lower = "\n".join(short).lower()
+    hits = [line for line in lines_with(lower, ATTRIBUTION_HINTS) if ATTRIBUTION.search(line)]
+    if hits:
+        original = {t.lower(): t for t in short}
+        hits = [original.get(line, line) for line in hits]
     closing = _closing_source(page)
-    if closing and closing not in found:
-        found.append(closing)
-    if not found:
+    if closing and closing not in hits:
+        hits.append(closing)
+    if not hits:
         return Measure(0.0)
-    return Measure(float(min(len(found), 2)), found[0][:80])
+    return Measure(float(min(len(hits), 2)), hits[0][:80])
 
 
 def _authors(page: Page) -> Iterator[str]:

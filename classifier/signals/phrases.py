@@ -1,9 +1,9 @@
 """Leaked phrases, found in one pass: chatbot leftovers, spinner artefacts, stock filler, template slots.
 
-All phrase families are alternatives of one compiled regex with a named group per family, run once
-over the page's lower-cased visible text; each signal then reads its family's hits from a one-page
-memo. Matching lower-cased text without ``re.I`` is several times faster than case-insensitive
-matching, and a family's hits outside the article body are dropped where the family needs the body.
+The families are alternatives of two compiled regexes with a named group per family: one for the
+whole page (chatbot leftovers, template slots), one for the article body (spinner artefacts, stock
+filler). Each runs only on the lines that hold one of its literal anchors, over lower-cased text
+(several times faster than ``re.I``); each signal then reads its family's hits from a one-page memo.
 """
 
 from __future__ import annotations
@@ -52,30 +52,36 @@ STOCK = (
     r"whether you(?:'re| are) a (?:seasoned|beginner|novice)"
 )
 FAMILIES = {"chatbot": CHATBOT, "spun": SPUN, "template": TEMPLATE, "stock": STOCK}
-PHRASES = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in FAMILIES.items()))
-#: Literal anchors: every match of :data:`PHRASES` contains one, so the regex runs only on lines holding one.
-ANCHORS = (
+#: Families matched anywhere on the page, and families matched in the article body only (spinners and
+#: filler rewrite prose): one combined regex for each.
+PAGE_FAMILIES = ("chatbot", "template")
+BODY_FAMILIES = ("spun", "stock")
+PAGE_PHRASES = re.compile("|".join(f"(?P<{name}>{FAMILIES[name]})" for name in PAGE_FAMILIES))
+BODY_PHRASES = re.compile("|".join(f"(?P<{name}>{FAMILIES[name]})" for name in BODY_FAMILIES))
+#: Literal anchors: every match of :data:`PAGE_PHRASES` contains one, so the regex runs only on lines holding one.
+PAGE_ANCHORS = (
     # chatbot
     "as an ai", "as a large language", " an ai", "internet", "the web", "access web", "search web", "browse web",
     "real-time", "cutoff", "cut-off", "certainly! here", "absolutely! here", "sure! here", "sure, here", "sure. here",
-    "course! here", "course, here", "course. here", "rewritten", "paraphrased", "revised", "seo-optimized", "please provide", "regenerate",
-    "let me know if you", "as of my last", "i don't have",
+    "course! here", "course, here", "course. here", "rewritten", "paraphrased", "revised", "seo-optimized",
+    "please provide", "regenerate", "let me know if you", "as of my last", "i don't have",
+    # template
+    "{{", "%%", "[insert", "[ insert", "[enter", "[ enter", "[add your", "[ add your", "[your", "[ your", "[keyword",
+    "[product name", "[company name", "[city name", "[brand]", "[business name", "[main keyword", "lorem ipsum dolor",
+    "${",
+)
+#: The same for :data:`BODY_PHRASES`, searched in the (shorter) body text only.
+BODY_ANCHORS = (
     # spun
     "synthetic intelligence", "profound studying", "imaginative and prescient", "giant information", "the us of america",
     "coronavirus illness", "well being care", "platforms like fb", "officers mentioned", "stated in a press release",
     "mentioned in an announcement", "in line with the", "mentioned in a", "info expertise", "man-made brainpower",
     "counterfeit consciousness",
-    # template
-    "{{", "%%", "[insert", "[ insert", "[enter", "[ enter", "[add your", "[ add your", "[your", "[ your", "[keyword",
-    "[product name", "[company name", "[city name", "[brand]", "[business name", "[main keyword", "lorem ipsum dolor",
-    "${",
     # stock
     "delve", "in today's", "important to note", "worth noting", "in conclusion,", "crucial role", "pivotal role",
     "vital role", "a testament to", "navigat", "ever-evolving", "rich tapestry", "unlock", "embark", "harness",
     "in the realm of", "foster", "ever-changing landscape", "whether you",
 )
-#: Families whose hits count only inside the article body (spinners and filler rewrite prose).
-BODY_ONLY = frozenset({"spun", "stock"})
 
 _memo = threading.local()
 
@@ -90,17 +96,12 @@ def phrase_hits(page: Page) -> dict[str, list[str]]:
 
 
 def _scan(page: Page) -> dict[str, list[str]]:
-    """Run :data:`PHRASES` over the lines of the title and visible text that hold an anchor."""
-    text = (page.title + "\n" + page.visible_text).lower().replace("\u2019", "'")
+    """Run each combined regex over the lines that hold one of its anchors (page text, then body text)."""
     out: dict[str, list[str]] = defaultdict(list)
-    lines = lines_with(text, ANCHORS)
-    if not lines:
-        return out
-    body = page.body_lower.replace("\u2019", "'")
-    for line in lines:
-        for m in PHRASES.finditer(line):
-            family = m.lastgroup or ""
-            phrase = m.group(0)
-            if family not in BODY_ONLY or phrase in body:
-                out[family].append(phrase)
+    page_text = (page.title + "\n" + page.visible_text).lower().replace("\u2019", "'")
+    body_text = page.body_lower.replace("\u2019", "'")
+    for pattern, text, anchors in ((PAGE_PHRASES, page_text, PAGE_ANCHORS), (BODY_PHRASES, body_text, BODY_ANCHORS)):
+        for line in lines_with(text, anchors):
+            for m in pattern.finditer(line):
+                out[m.lastgroup or ""].append(m.group(0))
     return out

@@ -72,6 +72,7 @@ BAIT = re.compile(
 FULL_WEIGHT_ITEMS = 6
 
 
+_ABSOLUTE = re.compile(r"(?:https?:)?//(?:[^/?#@]*@)?([^/?#:]+)", re.I)
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "gv"})
 
 
@@ -93,7 +94,8 @@ def _list_links_same_site(page: Page) -> float | None:
     for link in page.links:
         if link.block not in in_lists:
             continue
-        host = host_of(link.href) if link.href.startswith(("http:", "https:", "//")) else None
+        m = _ABSOLUTE.match(link.href)
+        host = m.group(1).lower().removeprefix("www.") if m else None
         if host is None:
             same += link.href[:11].lower() not in ("javascript:", "mailto:")
         elif own is not None:

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from _mainline import mainline  # noqa: E402
+
 from tests.test_markers import CASES, FIRE_AT, Case  # noqa: E402
 
 #: New signal -> the main signal that measured the same idea, and its firing threshold.

@@ -132,7 +132,7 @@ BREADCRUMBS = [
 ]
 
 # --- off-topic link lists ---------------------------------------------------------------------
-O = "related_offtopic_lists"
+OT = "related_offtopic_lists"
 OFF = (
     "Pop star reveals surprise pregnancy on red carpet", "Reality show couple split after two seasons",
     "Shop the limited-edition sneaker collection before it sells out", "Quarterback dazzles as rivals collapse late",
@@ -164,18 +164,18 @@ def link_list(items: tuple[str, ...], heading: str = "", host: str = "") -> str:
 
 
 OFFTOPIC = [
-    Case("text-20-of-25-headed", O, "text", text_page(TITLE, *PARAS, "Related", *(f"- {t}" for t in OFF + ON)), True),
-    Case("text-seedlike-two-lists", O, "text", text_page(
+    Case("text-20-of-25-headed", OT, "text", text_page(TITLE, *PARAS, "Related", *(f"- {t}" for t in OFF + ON)), True),
+    Case("text-seedlike-two-lists", OT, "text", text_page(
         TITLE, *PARAS, "Ranking", *OFF[:10], "Recommendation", *OFF[10:]), True),
-    Case("html-20-of-25-offsite-no-heading", O, "html", html_page(
+    Case("html-20-of-25-offsite-no-heading", OT, "html", html_page(
         ARTICLE_HTML + link_list(OFF + ON, host="https://trend-feed.example")), True),
-    Case("html-20-of-25-headed-unlinked-host", O, "html", html_page(
+    Case("html-20-of-25-headed-unlinked-host", OT, "html", html_page(
         ARTICLE_HTML + link_list(OFF + ON, "You may also like", host="https://trend-feed.example")), True),
-    Case("html-most-read-beat", O, "html", html_page(ARTICLE_HTML + link_list(MOST_READ_BEAT, "Most read")), False),
-    Case("html-related-on-topic", O, "html", html_page(ARTICLE_HTML + link_list(ON, "Related")), False),
-    Case("html-small-offtopic-box-same-site", O, "html", html_page(
+    Case("html-most-read-beat", OT, "html", html_page(ARTICLE_HTML + link_list(MOST_READ_BEAT, "Most read")), False),
+    Case("html-related-on-topic", OT, "html", html_page(ARTICLE_HTML + link_list(ON, "Related")), False),
+    Case("html-small-offtopic-box-same-site", OT, "html", html_page(
         ARTICLE_HTML + link_list(OFF[10:15], "Most read")), False),
-    Case("text-no-lists", O, "text", text_page(TITLE, *PARAS), False),
+    Case("text-no-lists", OT, "text", text_page(TITLE, *PARAS), False),
 ]
 
 # --- re-dated copies --------------------------------------------------------------------------
@@ -297,7 +297,7 @@ def test_offtopic_lists_measure_site_and_bait() -> None:
     """The same off-topic headlines weigh less as same-site links than as links to another site."""
     same = load_page(html_page(ARTICLE_HTML + link_list(OFF[12:20], "Most read")), url=URL)
     other = load_page(html_page(ARTICLE_HTML + link_list(OFF[12:20], "Most read", "https://feed.example")), url=URL)
-    assert FUNCS[O](other).value > FUNCS[O](same).value > 0
+    assert FUNCS[OT](other).value > FUNCS[OT](same).value > 0
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.fires], ids=lambda c: c.id)

@@ -53,7 +53,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("text_duplicate_lines", "quality", quality.duplicate_line_share),
     Signal("text_body_repeated", "quality", quality.body_repeated, raises_only=True),
     Signal("text_short_lines", "quality", quality.short_line_share),
-    Signal("text_compression_ratio", "quality", quality.compression_ratio),
+    Signal("text_compression_ratio", "quality", quality.compression_ratio, version=2),
     Signal("text_link_share", "quality", quality.link_text_share),
     Signal("text_body_share", "quality", quality.body_share),
     Signal("input_is_text", "quality", quality.is_text_page),

@@ -150,7 +150,7 @@ def reaction_counter(page: Page) -> Measure:
         hits = counter_row(row)
         if hits:
             found.extend(hits)
-            evidence = evidence or row[:80]
+            evidence = evidence or " · ".join(part for part in row.split(" · ") if _DIGIT.search(part))[:80]
     return Measure(float(min(len(found), 5)), evidence)
 
 

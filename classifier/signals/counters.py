@@ -36,14 +36,10 @@ _CAMEL = re.compile(r"^[a-z]{2,}[A-Z][a-z]+$")  # "veryGood", "soSad"
 #: Short blocks are joined into rows: widgets print one item per element.
 ROW_BLOCK_CHARS = 40
 ROW_MAX_CHARS = 160
-
-
 #: A reaction word or pictograph right before a count: every counter row holds one (matched on lower-cased text).
 HIT = re.compile(rf"(?<![^\W\d_])(?:{REACTION})\s*!?\s*[:：]?\s*[(（\[]?\s*\d|{EMOJI}\s*\d")
 #: Blocks on either side of a hit that a row of one-item elements may span.
 ROW_SPAN = 6
-
-
 _DIGIT = re.compile(r"\d")
 
 

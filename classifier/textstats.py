@@ -44,3 +44,20 @@ def topic_terms(title: str, body_words: Iterable[str]) -> frozenset[str]:
 def _stems(lower_words: Iterable[str]) -> Iterator[str]:
     """5-letter stems of the content words among lower-cased tokens."""
     return (w[:5] for w in lower_words if len(w) >= 4 and w not in STOP_WORDS and not w.isdigit())
+
+
+def lines_with(text: str, anchors: Iterable[str]) -> list[str]:
+    """The distinct lines of ``text`` that contain any of ``anchors``, in text order.
+
+    Lets a signal run an expensive regex over the few lines that could match instead of the whole page:
+    every match of the regex must contain one of the anchors and lie within one line."""
+    found: dict[int, str] = {}
+    for anchor in anchors:
+        start = 0
+        while (i := text.find(anchor, start)) != -1:
+            begin = text.rfind("\n", 0, i) + 1
+            end = text.find("\n", i)
+            end = len(text) if end == -1 else end
+            found[begin] = text[begin:end]
+            start = end
+    return [found[k] for k in sorted(found)]

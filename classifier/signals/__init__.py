@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 
 from ..page import Page
-from . import dates, junk, quality, related, syndication
+from . import counters, dates, junk, quality, related, syndication
 from .base import Measure, Signal
 
 __all__ = ["SIGNALS", "Measure", "Signal", "measure_all", "signal_versions"]
@@ -23,23 +23,25 @@ log = logging.getLogger(__name__)
 SIGNALS: tuple[Signal, ...] = (
     Signal("related_offtopic_share", "related", related.offtopic_share, raises_only=True),
     Signal("related_offtopic_density", "related", related.offtopic_density, raises_only=True),
+    Signal("related_offtopic_lists", "related", related.offtopic_lists, raises_only=True),
     Signal("related_named_lists", "related", related.named_lists),
-    Signal("junk_reaction_counter", "junk", junk.reaction_counter, raises_only=True),
-    Signal("junk_breadcrumb_title", "junk", junk.breadcrumb_title, raises_only=True),
-    Signal("junk_template_leftover", "junk", junk.template_leftover, raises_only=True),
-    Signal("junk_chatbot_phrase", "junk", junk.chatbot_phrase, raises_only=True),
-    Signal("junk_spun_phrase", "junk", junk.spun_phrase, raises_only=True),
+    Signal("junk_reaction_counter", "junk", counters.reaction_counter, version=2, raises_only=True),
+    Signal("junk_breadcrumb_title", "junk", counters.breadcrumb_title, version=2, raises_only=True),
+    Signal("junk_template_leftover", "junk", junk.template_leftover, version=2, raises_only=True),
+    Signal("junk_chatbot_phrase", "junk", junk.chatbot_phrase, version=2, raises_only=True),
+    Signal("junk_spun_phrase", "junk", junk.spun_phrase, version=2, raises_only=True),
     Signal("junk_advert_lines", "junk", junk.advert_lines, raises_only=True),
     Signal("junk_mojibake", "junk", junk.mojibake, raises_only=True),
-    Signal("junk_clickbait_title", "junk", junk.clickbait_title, raises_only=True),
-    Signal("junk_llm_style", "junk", junk.llm_style, raises_only=True),
+    Signal("junk_clickbait_title", "junk", junk.clickbait_title, version=2, raises_only=True),
+    Signal("junk_llm_style", "junk", junk.llm_style, version=2, raises_only=True),
     Signal("dates_claims_disagree", "dates", dates.claims_disagree, raises_only=True),
     Signal("dates_future", "dates", dates.future_date, raises_only=True),
-    Signal("dates_after_text", "dates", dates.date_after_text, raises_only=True),
+    Signal("dates_after_text", "dates", dates.date_after_text, version=2, raises_only=True),
+    Signal("dates_anachronism", "dates", dates.anachronism, raises_only=True),
     Signal("dates_missing", "dates", dates.date_missing),
     Signal("synd_title_suffix_foreign", "syndication", syndication.title_suffix_foreign, raises_only=True),
-    Signal("synd_wire_unattributed", "syndication", syndication.wire_dateline_unattributed, raises_only=True),
-    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines, version=2, raises_only=True),
+    Signal("synd_wire_unattributed", "syndication", syndication.wire_dateline_unattributed, version=2, raises_only=True),
+    Signal("synd_attribution_lines", "syndication", syndication.attribution_lines, version=3, raises_only=True),
     Signal("synd_author_generic", "syndication", syndication.author_generic, raises_only=True),
     Signal("synd_author_missing", "syndication", syndication.author_missing, version=2),
     Signal("synd_canonical_elsewhere", "syndication", syndication.canonical_elsewhere, raises_only=True),
@@ -47,11 +49,11 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("text_word_count", "quality", quality.word_count),
     Signal("text_mean_word_length", "quality", quality.mean_word_length),
     Signal("text_stopword_share", "quality", quality.stopword_share),
-    Signal("text_punctuated_lines", "quality", quality.punctuated_line_share),
+    Signal("text_punctuated_lines", "quality", quality.punctuated_line_share, version=2),
     Signal("text_duplicate_lines", "quality", quality.duplicate_line_share),
     Signal("text_body_repeated", "quality", quality.body_repeated, raises_only=True),
     Signal("text_short_lines", "quality", quality.short_line_share),
-    Signal("text_compression_ratio", "quality", quality.compression_ratio),
+    Signal("text_compression_ratio", "quality", quality.compression_ratio, version=2),
     Signal("text_link_share", "quality", quality.link_text_share),
     Signal("text_body_share", "quality", quality.body_share),
     Signal("input_is_text", "quality", quality.is_text_page),

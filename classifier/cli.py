@@ -20,6 +20,7 @@ from . import settings
 from .console import ScoreProgress, Tally
 from .errors import DataError, InputError, MissingDependency, ModelError, NewsqualError
 from .extras import require
+from .model import TEXT_FEATURE
 from .options import ScoreOptions
 from .output import ModelInfo, Sink, annotate, open_sink
 from .scorer import Result, Scorer
@@ -146,7 +147,8 @@ def _render_row(result: Result) -> str:
         where = f"{result.final_url}  ({result.source})"
     if result.error:
         return f"{'-':>6}  {'error':<11}  {where}\n        {result.error}"
-    lines = [f"{result.score:6.3f}  {result.label:<11}  {where}"]
+    score = f"{result.score:6.3f}" if result.score is not None else f"{'-':>6}"  # too little text: no score
+    lines = [f"{score}  {result.label:<11}  {where}"]
     for r in result.reasons:
         evidence = f": {r.evidence}" if r.evidence else ""
         lines.append(f"        {r.contribution:+.2f} {r.signal}{evidence[:110]}")
@@ -286,16 +288,18 @@ def explain(
         raise _fail(str(exc), 1) from None
     reasons = {r.signal: r for r in all_reasons}
     docs = {s.name: (s.family, s.doc) for s in SIGNALS}
+    docs[TEXT_FEATURE] = ("text", "log-odds of the learned n-gram text channel, with the n-grams that pushed it")
     rows: list[dict[str, Any]] = [
         {"signal": r.signal, "family": docs[r.signal][0], "value": r.value, "contribution": r.contribution,
          "evidence": r.evidence, "doc": docs[r.signal][1]}
-        for r in (reasons[s.name] for s in SIGNALS)
+        for r in (reasons[name] for name in scorer.bundle.feature_names)
     ]
     if as_json:
         typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label,
                                "threshold": scorer.threshold, "signals": rows}, ensure_ascii=False))
         return
-    typer.echo(f"{result.source}\nscore {result.score:.3f}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
+    score = f"{result.score:.3f}" if result.score is not None else "-"
+    typer.echo(f"{result.source}\nscore {score}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
     typer.echo(f"{'contrib':>8}  {'value':>8}  signal (what it measures)")
     for row in sorted(rows, key=lambda r: -r["contribution"]):
         typer.echo(f"{row['contribution']:+8.2f}  {row['value']:8.3f}  {row['signal']}  ({row['doc']})")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import random
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -29,7 +30,19 @@ from .loader import decode_page, load_page
 from .model import Bundle, save_bundle
 from .page import Page
 from .synthetic import _XML_UNSAFE, make_scraper_page, pick_host
-from .training import Recipe, TrainData, bundle_of, choose_threshold, data_digest, fit, loco, platt, sigmoid
+from .training import (
+    Recipe,
+    TrainData,
+    bundle_of,
+    choose_threshold,
+    data_digest,
+    decisive_floor,
+    fit,
+    loco,
+    platt,
+    sigmoid,
+    site_folds,
+)
 from .validation import loco_report
 
 log = logging.getLogger(__name__)
@@ -88,7 +101,8 @@ class Validation:
     adversarial_auc: dict[str, float] | None
 
 
-def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress = _nothing) -> Validation:
+def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress = _nothing,
+             check_generator: bool = True) -> Validation:
     """Measure, make generated pages, score each collection with a model that never saw it, report."""
     generated, _ = make_generated(real, config.synthetic, random.Random(config.seed))
     rows = measure_rows(real, generated, config, progress)
@@ -100,7 +114,8 @@ def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress =
     threshold = choose_threshold(scores[real_rows], rows.data.y[real_rows], config.max_fpr)
     items = [_item(p, v, float(s)) for p, v, s in zip(rows.pages, rows.views, scores, strict=True)]
     report = loco_report(items, rows, threshold, config.n_boot)
-    return Validation(rows, items, (a, b), threshold, report, adversarial_auc(real, config))
+    artefacts = adversarial_auc(real, config) if check_generator else None
+    return Validation(rows, items, (a, b), threshold, report, artefacts)
 
 
 def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(), progress: Progress = _nothing) -> TrainOutcome:
@@ -110,6 +125,11 @@ def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(
     border = [p for p in dataset.pages if p.label == "borderline"]
     v = validate(real, config, progress)
     final = fit(v.rows.data, config.recipe)
+    a, b = v.calibration
+    raw_threshold = (math.log(v.threshold / (1 - v.threshold)) - b) / a
+    real_rows = ~v.rows.data.generated
+    final = decisive_floor(final, raw_threshold, v.rows.data.X[real_rows], v.rows.data.T[real_rows],
+                           v.rows.data.y[real_rows], config.recipe)
     bundle = bundle_of(final, *v.calibration, v.threshold, v.rows.data.digest, {
         "loco": v.report["headline"],
         "adversarial_auc": v.adversarial_auc,
@@ -196,9 +216,20 @@ def measure_rows(real: list[LabelledPage], generated: list[LabelledPage], config
                          + [hashlib.sha256(X.tobytes()).hexdigest()])
     data = TrainData(X, T, y, np.array([p.group for p in pages]), np.array([p.crawl_year is not None for p in pages]),
                      np.array([p.generated for p in pages]), digest)
-    collections = np.array([p.collection or p.group for p in pages])
+    collections = held_out_parts(pages, data)
     failed = {pid: reason for v, t in tables if v == "html" for pid, reason in t.failed.items()}
     return Rows(data, pages, views, collections, failed)
+
+
+def held_out_parts(pages: Sequence[LabelledPage], data: TrainData, n_folds: int = 5) -> np.ndarray:
+    """What each row is held out with: its collection where the data names collections, else one of
+    ``n_folds`` folds of sites (so a user's own labelled folder still gets grouped, honest figures)."""
+    if any(p.collection for p in pages):
+        return np.array([p.collection or p.group for p in pages])
+    out = np.empty(len(pages), dtype=object)
+    for k, (_, test) in enumerate(site_folds(data, n_folds)):
+        out[test] = f"fold {k + 1}"
+    return out.astype(str)
 
 
 def _item(page: LabelledPage, view: str, score: float) -> ScoredItem:

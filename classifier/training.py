@@ -131,7 +131,7 @@ def text_decisions(T: sp.csr_matrix, weights: np.ndarray, intercept: float) -> n
     return np.asarray(T @ weights).ravel() + intercept
 
 
-def _folds(data: TrainData, n: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
+def site_folds(data: TrainData, n: int, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Folds grouped by site, with the sites that hold low-quality pages dealt round-robin so each fold gets some.
 
     (scikit-learn's StratifiedGroupKFold does the same search in Python loops over thousands of
@@ -150,7 +150,7 @@ def _folds(data: TrainData, n: int, seed: int = 0) -> list[tuple[np.ndarray, np.
 def oof_text(data: TrainData, recipe: Recipe) -> np.ndarray:
     """Out-of-fold text-channel log-odds, so the additive model sees honest values."""
     out = np.zeros(len(data.y))
-    for tr, te in _folds(data, recipe.inner_folds):
+    for tr, te in site_folds(data, recipe.inner_folds):
         w, b = fit_text(data.subset(tr), recipe)
         out[te] = text_decisions(data.T[te], w, b)
     return out

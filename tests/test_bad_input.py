@@ -21,10 +21,10 @@ import pytest
 
 from classifier.errors import InputError, ModelError
 from classifier.loader import load_page
-from classifier.model import Bundle, feature_names, library_versions
+from classifier.model import Bundle, feature_names
 from classifier.page import Page
-from classifier.scorer import ERROR, LOW_QUALITY, ORIGINAL, Result, Scorer
-from classifier.signals import SIGNALS, signal_versions
+from classifier.scorer import ERROR, LOW_QUALITY, ORIGINAL, TOO_LITTLE_TEXT, Result, Scorer
+from classifier.textchannel import N_BUCKETS
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -158,19 +158,20 @@ def scorer() -> Scorer:
         return Scorer.load()
     except ModelError as exc:
         warnings.warn(f"bundled model unusable ({exc}); using a neutral stand-in bundle", stacklevel=1)
-    n = len(SIGNALS)
-    stand_in = Bundle(
-        mean=np.zeros(n), scale=np.ones(n), coef=np.full(n, 0.1), intercept=0.0, calib_a=1.0, calib_b=0.0,
-        threshold=0.5, feature_names=feature_names(), signal_versions=signal_versions(),
-        library_versions=library_versions(), data_digest="test-stand-in",
-    )
+    n = len(feature_names())
+    stand_in = Bundle(edges=[np.zeros(0)] * n, values=[np.zeros(1)] * n, intercept=0.0,
+                      text_weights=np.zeros(N_BUCKETS), text_intercept=0.0, calib_a=1.0, calib_b=0.0, threshold=0.5,
+                      data_digest="test-stand-in")
     return Scorer(stand_in)
 
 
 def _check(result: Result, expect: str | None) -> None:
     """A valid result: a score in [0, 1] with a label, or an error with a reason."""
     assert isinstance(result, Result)
-    if result.error is None:
+    if result.error is None and result.label == TOO_LITTLE_TEXT:  # a valid verdict with no score
+        assert result.score is None and result.reasons and result.reasons[0].signal == "text_word_count"
+        assert expect != "error", "expected an error result, got too little text"
+    elif result.error is None:
         assert result.score is not None and 0.0 <= result.score <= 1.0
         assert result.label in (LOW_QUALITY, ORIGINAL)
         assert all(math.isfinite(v) for v in result.signals.values())

@@ -177,9 +177,8 @@ def test_bad_shard_lists_fail_before_any_work(tmp_path: Path) -> None:
 
 
 def test_worker_scorer_is_cached_and_reloaded_when_the_model_file_changes(tmp_path: Path) -> None:
-    model = tmp_path / "m.joblib"
-    for src in (DEFAULT_MODEL, DEFAULT_MODEL.with_name(DEFAULT_MODEL.name + ".sha256")):
-        shutil.copyfile(src, tmp_path / src.name.replace(DEFAULT_MODEL.stem, "m"))
+    model = tmp_path / "m.npz"
+    shutil.copyfile(DEFAULT_MODEL, model)
     first = dist.worker_scorer(str(model), None)
     assert dist.worker_scorer(str(model), None) is first
     strict = dist.worker_scorer(str(model), 0.9)
@@ -189,7 +188,7 @@ def test_worker_scorer_is_cached_and_reloaded_when_the_model_file_changes(tmp_pa
 
 
 def test_a_missing_model_fails_the_shard_with_its_reason(shards: list[Path], tmp_path: Path) -> None:
-    report = dist.score_shard(str(shards[0]), str(tmp_path), str(tmp_path / "none.joblib"), None)
+    report = dist.score_shard(str(shards[0]), str(tmp_path), str(tmp_path / "none.npz"), None)
     assert (report.status, report.output) == ("failed", None)
     assert "ModelError" in (report.error or "") and "not found" in (report.error or "")
 

@@ -11,8 +11,6 @@ import tomllib
 from importlib.metadata import PackageNotFoundError, distribution, packages_distributions
 from pathlib import Path
 
-import pytest
-
 from classifier import settings
 
 ROOT = Path(__file__).parents[1]
@@ -93,8 +91,6 @@ def _closure(names: set[str]) -> set[str]:
     return seen
 
 
-@pytest.mark.xfail(settings.MODEL_FILE.endswith(".joblib"), strict=True,
-                   reason="the joblib bundle needs scikit-learn and joblib to unpickle; the .npz bundle will not")
 def test_scoring_imports_only_base_dependencies() -> None:
     code = ("import sys, json; from classifier import Scorer; "
             "Scorer.load().score_many(['examples/original_article.html']).__next__(); "

@@ -31,7 +31,10 @@ SCRAPER = """<html><head><title>Current:Home > World > Water utility plans lead 
 </head><body><div>Current:Home > World > Water utility plans lead pipe replacement-DailyWireHub</div>
 <span>veryGood! (6745)</span><span>Like (88)</span>
 <p>DENVER (AP) — The water utility will replace lead service lines over four years, officials said in 2016.</p>
-<p>Homeowners will not be charged, the utility said in 2016.</p><p>Date: 2024-09-21 08:14</p>
+<p>Homeowners will not be charged, the utility said in 2016.</p>
+<p>The work will cost an estimated $19 million, about half of which will come from a federal loan, and crews
+will start in the oldest neighborhoods north of the rail yard, where most homes were built before 1950.</p>
+<p>Date: 2024-09-21 08:14</p>
 <p><a href="https://example.org/">Source link</a></p>
 <h3>Related</h3><ul><li><a href="/1">Pop star reveals secret wedding photos</a></li>
 <li><a href="/2">Reality TV couple announce divorce after three months</a></li>
@@ -42,7 +45,8 @@ SCRAPER = """<html><head><title>Current:Home > World > Water utility plans lead 
 TEXT = """Orchard growers expect a smaller apple harvest
 A late frost in April damaged blossoms across the county, and growers now expect about 20 percent fewer apples.
 The county extension office said early varieties were hit hardest, while late varieties mostly escaped damage.
-Prices at farm stands are likely to rise slightly, growers said."""
+Prices at farm stands are likely to rise slightly, growers said.
+Cider makers, who buy the smaller and bruised fruit, said they would import apples from two neighbouring states to fill their orders this autumn."""
 
 
 def jobs() -> list[tuple[str, Callable[[Scorer], Result]]]:
@@ -77,6 +81,7 @@ def test_shared_scorer_matches_single_thread() -> None:
     scorer = Scorer.load(options=ScoreOptions(page_budget=60.0))
     calls = jobs()
     expected: dict[str, dict[str, Any]] = {name: call(scorer).to_dict() for name, call in calls}
+    assert expected["original"]["score"] is not None and expected["text"]["score"] is not None
     assert expected["scraper"]["score"] > expected["original"]["score"]
     assert expected["empty"]["label"] == "error" and expected["binary"]["label"] == "error"
 

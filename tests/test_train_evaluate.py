@@ -7,10 +7,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from typer.testing import CliRunner
 
 from classifier.cli import app
-from classifier.training import TrainData, _folds
+from classifier.training import TrainData, site_folds
 
 from .pages import original_page, scraper_page
 
@@ -32,14 +33,14 @@ def labelled(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def trained(labelled: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("model") / "small.joblib"
+    out = tmp_path_factory.mktemp("model") / "small.npz"
     result = CliRunner().invoke(app, ["train", str(labelled), "--out", str(out), "--synthetic", "0", "--jobs", "1"])
     assert result.exit_code == 0, result.output
     return out
 
 
 def test_train_writes_bundle_and_card(trained: Path) -> None:
-    assert trained.is_file() and trained.with_name("small.joblib.sha256").is_file()
+    assert trained.is_file()
     card = json.loads((trained.parent / "model_card.json").read_text())
     assert card["data"]["by_label"] == {"original": 24, "low_quality": 12}
     assert (trained.parent / "MODEL.md").read_text().startswith("# Model card")
@@ -68,7 +69,7 @@ def test_evaluate_reports_and_plots(trained: Path, labelled: Path, tmp_path: Pat
 def test_train_reports_every_data_problem(tmp_path: Path) -> None:
     manifest = tmp_path / "m.jsonl"
     manifest.write_text('{"id": "a", "file": "missing.html", "label": "original"}\nnot json\n{"id": "b", "text": "x", "label": "spam"}\n')
-    result = CliRunner().invoke(app, ["train", str(manifest), "--out", str(tmp_path / "x.joblib")])
+    result = CliRunner().invoke(app, ["train", str(manifest), "--out", str(tmp_path / "x.npz")])
     assert result.exit_code == 2
     assert "m.jsonl:1" in result.output and "m.jsonl:2" in result.output and "m.jsonl:3" in result.output
 
@@ -77,6 +78,10 @@ def test_grouped_folds_keep_sites_apart() -> None:
     rng = np.random.default_rng(0)
     groups = np.array([f"site{i % 40}" for i in range(400)])
     y = np.array([1 if int(g[4:]) % 5 == 0 else 0 for g in groups])
-    data = TrainData(rng.normal(size=(400, 3)), y, groups, np.zeros(400, bool))
-    for train, test in _folds(data, 5, seed=0):
+    data = TrainData(rng.normal(size=(400, 3)), sp.csr_matrix((400, 8)), y, groups, np.zeros(400, bool),
+                     np.zeros(400, bool))
+    folds = site_folds(data, 5, seed=0)
+    assert len(folds) == 5
+    for train, test in folds:
         assert not set(groups[train]) & set(groups[test])
+        assert y[test].any()  # sites with low-quality pages are dealt to every fold

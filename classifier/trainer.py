@@ -42,6 +42,7 @@ from .training import (
     platt,
     sigmoid,
     site_folds,
+    supporting_floor,
 )
 from .validation import loco_report
 
@@ -130,6 +131,7 @@ def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(
     real_rows = ~v.rows.data.generated
     final = decisive_floor(final, raw_threshold, v.rows.data.X[real_rows], v.rows.data.T[real_rows],
                            v.rows.data.y[real_rows], config.recipe)
+    final = supporting_floor(final, config.recipe)
     bundle = bundle_of(final, *v.calibration, v.threshold, v.rows.data.digest, {
         "loco": v.report["headline"],
         "adversarial_auc": v.adversarial_auc,

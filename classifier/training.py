@@ -51,6 +51,10 @@ class Recipe:
     #: Markers that never occur on a legitimate page: one alone is enough to flag (see decisive_floor).
     decisive: tuple[str, ...] = ("junk_chatbot_phrase", "junk_reaction_counter", "junk_template_leftover",
                                  "synd_wire_unattributed")
+    #: Markers that are evidence but not proof, with the value at which each fires (see supporting_floor).
+    supporting: tuple[tuple[str, float], ...] = (("junk_breadcrumb_title", 0.5), ("related_offtopic_lists", 0.5),
+                                                  ("dates_anachronism", 1.0), ("junk_spun_phrase", 1.0))
+    supporting_step: float = 0.4
     max_fpr: float = 0.005  # threshold: at most this share of originals flagged, on out-of-fold scores
 
 
@@ -239,16 +243,31 @@ def fit(data: TrainData, recipe: Recipe) -> Fitted:
     return Fitted(weights, text_b, edges, values, intercept)
 
 
-def with_floor(edges: np.ndarray, values: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """A step function raised to at least ``floor`` wherever its input is above 0 (still monotone)."""
-    if not (edges == 0.0).any():  # split the bin holding 0 so that "absent" and "present" are apart
-        at = int(np.searchsorted(edges, 0.0, side="left"))
-        edges = np.insert(edges, at, 0.0)
+def with_floor(edges: np.ndarray, values: np.ndarray, floor: float, above: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """A step function raised to at least ``floor`` wherever its input is above ``above`` (still monotone)."""
+    if not (edges == above).any():  # split the bin holding ``above`` so that below and above are apart
+        at = int(np.searchsorted(edges, above, side="left"))
+        edges = np.insert(edges, at, above)
         values = np.insert(values, at, values[at])
-    first_present = int(np.searchsorted(edges, 0.0, side="left")) + 1
+    first_present = int(np.searchsorted(edges, above, side="left")) + 1
     values = values.copy()
     values[first_present:] = np.maximum(values[first_present:], floor)
     return edges, values
+
+
+def supporting_floor(model: Fitted, recipe: Recipe) -> Fitted:
+    """Give each supporting marker at least ``supporting_step`` log-odds once it fires (its level in
+    ``recipe.supporting``), over its value when absent.
+
+    The real low-quality pages carry few of these markers, so a learned shape can leave them flat;
+    the stated prior is that a marker the README names always moves the score, if only a little."""
+    names = feature_names()
+    edges, values = list(model.edges), list(model.values)
+    for name, level in recipe.supporting:
+        k = names.index(name)
+        absent = values[k][np.searchsorted(edges[k], 0.0, side="left")]
+        edges[k], values[k] = with_floor(edges[k], values[k], absent + recipe.supporting_step, above=level - 1e-9)
+    return Fitted(model.text_weights, model.text_intercept, edges, values, model.intercept)
 
 
 def decisive_floor(model: Fitted, raw_threshold: float, X: np.ndarray, T: sp.csr_matrix, y: np.ndarray,

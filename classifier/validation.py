@@ -134,6 +134,9 @@ def render_markdown(card: dict[str, Any], bundle_name: str) -> str:
         f"- Site groups: {data['groups']}; pages that failed to read: {len(data['failed_pages'])}",
         f"- Recipe: {card['config']['recipe']}",
         f"- Generator artefact check (marker-free generated vs real originals, ROC-AUC; 0.5 = indistinguishable): {card['adversarial_auc']}",
+        f"- Decisive markers {', '.join(card['config']['recipe']['decisive'])}: the final model raises each one's step "
+        "function so that one alone flags all but the cleanest tenth of originals; the figures above come from fold "
+        "models without that floor (tests/test_marker_flags.py checks it on real originals).",
         f"- Borderline pages (never trained on): {card['borderline']['flagged']} of {card['borderline']['n']} flagged "
         f"({card['borderline']['flagged_categories']})",
         "",

@@ -58,12 +58,13 @@ def test_output_and_resume(tmp_path: Path) -> None:
     assert again.exit_code == 0 and again.stdout == "" and len(out.read_text().splitlines()) == 3
 
 
-def test_explain_lists_every_signal() -> None:
+def test_explain_lists_every_signal_and_the_text_channel() -> None:
     from classifier.signals import SIGNALS
 
     result = runner.invoke(app, ["explain", "--json", str(EXAMPLES / "scraper_copy.html")])
     data = json.loads(result.stdout)
-    assert [row["signal"] for row in data["signals"]] == [s.name for s in SIGNALS]
+    assert [row["signal"] for row in data["signals"]] == [s.name for s in SIGNALS] + ["text_ngrams"]
+    assert data["signals"][-1]["evidence"].startswith("n-grams: ")
     assert all(row["contribution"] is not None for row in data["signals"])
 
 

@@ -32,7 +32,8 @@ def test_seed_is_low_quality(seed_result) -> None:  # type: ignore[no-untyped-de
     [
         ("junk_reaction_counter", "veryGood! (6745)"),
         ("junk_breadcrumb_title", "Current:Home > News"),
-        ("related_offtopic_share", "off-topic"),
+        ("related_offtopic_lists", "off-topic"),
+        ("synd_wire_unattributed", "(AP)"),
     ],
 )
 def test_seed_reasons_name_the_markers(seed_result, signal: str, evidence: str) -> None:  # type: ignore[no-untyped-def]

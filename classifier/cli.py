@@ -21,7 +21,7 @@ from .errors import DataError, InputError, MissingDependency, ModelError, Newsqu
 from .extras import require
 from .options import ScoreOptions
 from .scorer import Result, Scorer
-from .sources import expand_targets, is_url, is_warc_file
+from .sources import expand_targets, is_url, is_warc_file, read_stdin, resume_key
 
 app = typer.Typer(
     help="Tell original news reporting from low-quality syndication, scrapers and spam.",
@@ -32,6 +32,38 @@ app = typer.Typer(
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model bundle (.joblib); default: the bundled model.")]
 ThresholdOpt = Annotated[float | None, typer.Option(help="Decision threshold; default: the model's own.")]
+AllowPrivateOpt = Annotated[bool, typer.Option(
+    "--allow-private-addresses",
+    help="Also fetch loopback, private, link-local and reserved addresses (refused by default).")]
+
+
+# --- hardening: output that cannot crash the run -----------------------------------------------
+
+
+def _echo(text: str) -> None:
+    """Print a line to stdout; characters its encoding cannot show (non-UTF-8 file names) are escaped."""
+    try:
+        typer.echo(text)
+    except UnicodeEncodeError:
+        encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+        typer.echo(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
+def _json_row(result: Result) -> str:
+    """One result as a JSON line; a non-finite number becomes null (NaN is not JSON)."""
+    from .output import json_safe  # noqa: PLC0415
+
+    return json.dumps(json_safe(result.to_dict()), ensure_ascii=False, allow_nan=False)
+
+
+def _check_output_folder(output: Path) -> None:
+    """Refuse, before anything is scored, an output whose folder does not exist or is not a folder."""
+    folder = output.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise _fail(f"cannot write {output}: the folder {folder} {what}")
+    if output.is_dir():
+        raise _fail(f"cannot write {output}: it is a folder")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -51,7 +83,11 @@ def _load(model: Path | None, options: ScoreOptions) -> Scorer:
 def _score_target(scorer: Scorer, target: str, stdin_kind: str) -> Iterator[Result]:
     """Results for one target: ``-`` (stdin), a WARC file (skip counts go to stderr), a URL or a page file."""
     if target == "-":
-        data = sys.stdin.buffer.read(scorer.options.max_bytes + 1)
+        try:
+            data = read_stdin(sys.stdin.buffer, scorer.options.max_bytes)
+        except InputError as exc:
+            yield Result.failed("<stdin>", str(exc))
+            return
         kind = "auto" if stdin_kind == "auto" else stdin_kind
         yield scorer.score_bytes(data, "<stdin>", kind=kind)  # type: ignore[arg-type]
     elif is_warc_file(Path(target)) and not is_url(target):
@@ -96,6 +132,7 @@ def score(
     threshold: ThresholdOpt = None,
     top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
     max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+    allow_private: AllowPrivateOpt = False,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -105,7 +142,8 @@ def score(
     if not targets and from_file is None:
         raise _fail("give at least one target (URL, file, folder or -), or --from-file")
     try:
-        options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes)
+        options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes,
+                               allow_private_addresses=allow_private)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if dask:
@@ -126,26 +164,27 @@ def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: boo
     sink = None
     done: set[str] = set()
     if output is not None:
+        _check_output_folder(output)
         try:
             if output.suffix == ".parquet":
                 require("Parquet output", "pyarrow")
             sink = open_sink(output, resume)
         except (ValueError, OSError, MissingDependency) as exc:
             raise _fail(str(exc)) from None
-        done = sink.done_sources()
+        done = {resume_key(s) for s in sink.done_sources()}
     failed = 0
     show_bar = sys.stderr.isatty() and len(targets) > 1
     try:
         with typer.progressbar(length=len(targets), label="scoring", file=sys.stderr) if show_bar else _NoBar() as bar:
             for target in targets:
-                if target in done:  # resumed: a page file already written (WARC records are checked below)
+                if resume_key(target) in done:  # resumed: a page already written (WARC records are checked below)
                     bar.update(1)
                     continue
                 for result in _score_target(scorer, target, stdin_kind):
-                    if result.source in done:
+                    if resume_key(result.source) in done:
                         continue
                     failed += result.error is not None
-                    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _render_row(result))
+                    _echo(_json_row(result) if as_json else _render_row(result))
                     if sink is not None:
                         sink.write(result.to_dict())
                 bar.update(1)
@@ -184,8 +223,12 @@ def _run_dask(scheduler: str, targets: list[str], out: Path | None, model: Path 
 
     if out is None:
         raise _fail("--dask needs --output DIR for the per-shard result files")
-    shards = [Path(t) for t in expand_targets(targets)]
-    reports = score_shards(shards, out, scheduler=None if scheduler == "local" else scheduler, model=model, threshold=threshold)
+    try:
+        shards = [Path(t) for t in expand_targets(targets)]
+        reports = score_shards(shards, out, scheduler=None if scheduler == "local" else scheduler, model=model,
+                               threshold=threshold)
+    except (ValueError, OSError, TimeoutError, NewsqualError) as exc:  # bad shards or output, no scheduler
+        raise _fail(str(exc) or type(exc).__name__) from None
     bad = 0
     for r in reports:
         typer.echo(json.dumps(asdict(r), default=str))
@@ -198,11 +241,12 @@ def explain(
     target: Annotated[str, typer.Argument(help="One URL, file or - for stdin.")],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    allow_private: AllowPrivateOpt = False,
 ) -> None:
     """Show every signal with its value, evidence and contribution to the score."""
     from .signals import SIGNALS  # noqa: PLC0415
 
-    scorer = _load(model, ScoreOptions())
+    scorer = _load(model, ScoreOptions(allow_private_addresses=allow_private))
     try:
         data, url, headers = _read_target(scorer, target)
         result, all_reasons = scorer.explain(data, "<stdin>" if target == "-" else target, url=url, headers=headers)
@@ -216,8 +260,10 @@ def explain(
         for r in (reasons[s.name] for s in SIGNALS)
     ]
     if as_json:
-        typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label,
-                               "threshold": scorer.threshold, "signals": rows}, ensure_ascii=False))
+        from .output import json_safe  # noqa: PLC0415
+
+        _echo(json.dumps(json_safe({"source": result.source, "score": result.score, "label": result.label,
+                                    "threshold": scorer.threshold, "signals": rows}), ensure_ascii=False))
         return
     typer.echo(f"{result.source}\nscore {result.score:.3f}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
     typer.echo(f"{'contrib':>8}  {'value':>8}  signal (what it measures)")
@@ -232,11 +278,11 @@ def _read_target(scorer: Scorer, target: str) -> tuple[bytes, str | None, dict[s
     from .sources import read_source  # noqa: PLC0415
 
     if target == "-":
-        return sys.stdin.buffer.read(scorer.options.max_bytes + 1), None, {}
+        return read_stdin(sys.stdin.buffer, scorer.options.max_bytes), None, {}
     if is_url(target):
         from .fetch import fetch  # noqa: PLC0415
 
-        got = fetch(target, max_bytes=scorer.options.max_bytes)
+        got = fetch(target, max_bytes=scorer.options.max_bytes, allow_private=scorer.options.allow_private_addresses)
         return got.content, got.final_url, dict(got.headers)
     return read_source(Path(target), scorer.options.max_bytes).data, None, {}
 
@@ -339,7 +385,7 @@ def evaluate(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to bind (1-65535).", min=1, max=65535)] = 8000,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,

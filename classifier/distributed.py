@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 #: Shard file name endings read as JSON Lines pages.
 JSONL_SUFFIXES: Final = (".jsonl",)
+#: How long to try reaching a scheduler before giving up (NEWSQUAL_DASK_TIMEOUT overrides it).
+DASK_CONNECT_TIMEOUT: Final = "10s"
 #: Workers of the LocalCluster started when no scheduler is given.
 LOCAL_WORKERS: Final = 2
 
@@ -103,6 +105,8 @@ def score_shards(
     if threshold is not None:
         ScoreOptions(threshold=threshold)  # a bad threshold fails here, not on every worker
     out_dir = Path(out_dir).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file; --output for --dask must be a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     args = (str(out_dir), str(Path(model).resolve()) if model else None, threshold)
     with _client(scheduler) as client:
@@ -215,7 +219,13 @@ def _client(scheduler: str | Any | None) -> Iterator[Any]:
     if isinstance(scheduler, Client):
         yield scheduler
     elif isinstance(scheduler, str):
-        with Client(scheduler) as client:
+        timeout = os.environ.get("NEWSQUAL_DASK_TIMEOUT", DASK_CONNECT_TIMEOUT)
+        try:
+            client = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} within {timeout} "
+                             f"(set NEWSQUAL_DASK_TIMEOUT to wait longer): {exc}") from None
+        with client:
             yield client
     elif scheduler is None:
         with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,

@@ -3,6 +3,7 @@
     NewsqualError            base of everything we raise on purpose
     ├── InputError           a page we cannot read: empty, binary, unknown file type
     ├── FetchError           a URL we could not fetch: network, HTTP status, type, size, timeout
+    ├── PageBudgetError      a page whose signals did not finish within the page time budget
     ├── ModelError           a model bundle that is missing, tampered with or incompatible
     ├── DataError            labelled data with problems (every one listed in ``problems``)
     └── MissingDependency    an optional feature whose extra is not installed
@@ -28,6 +29,10 @@ class FetchError(NewsqualError):
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+
+
+class PageBudgetError(NewsqualError):
+    """The page time budget ran out before every signal was measured: the page is not scored."""
 
 
 class ModelError(NewsqualError):

@@ -70,7 +70,7 @@ def _not_regular(path: Path, mode: int, what: str) -> InputError:
 def _os_error(path: Path, exc: OSError | ValueError) -> InputError:
     """An OS error (or a NUL byte in the name) as a one-line InputError."""
     if isinstance(exc, ValueError):
-        return InputError(f"{path!r}: invalid file name ({exc})")
+        return InputError(f"{str(path)!r}: invalid file name ({exc})")
     if isinstance(exc, FileNotFoundError):
         return InputError(f"{path}: no such file")
     if isinstance(exc, PermissionError):

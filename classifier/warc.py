@@ -350,7 +350,8 @@ def decode_content(raw: bytes, encoding: str, limit: int) -> bytes:
 MAX_HEADER_BYTES: Final = 4 * 1024 * 1024
 _SCAN: Final = 1 << 20
 _CONTENT_LENGTH: Final = re.compile(rb"^content-length:[ \t]*(\d+)", re.IGNORECASE | re.MULTILINE)
-_RECORD_START: Final = re.compile(rb"(?:^|\n)WARC/1\.[01]\r?\n")
+_RECORD_START: Final = re.compile(rb"WARC/1\.[01]\r\n")
+_HEADER_SHAPE: Final = re.compile(rb"[!-9;-~]+:")  # the line after ``WARC/1.x`` is a header field
 
 
 def _blank_between(path: Path, start: int, end: int) -> bool:
@@ -401,7 +402,9 @@ def _tail_problem(path: Path, offset: int) -> tuple[int, str | None, bool]:
         needed, problem = _record_size(_read_head(fh.read, MAX_HEADER_BYTES), size - offset)
         if problem:
             return offset, problem, True
-    end = offset + needed
+        fh.seek(offset + needed)
+        tail = fh.read(16)
+    end = offset + needed + len(tail) - len(tail.lstrip(b"\r\n"))  # the record's closing blank lines
     return end, (None if _is_blank(path, end) else "unreadable bytes after a record"), False
 
 
@@ -481,8 +484,8 @@ def _next_record_start(path: Path, after: int) -> int | None:
 def _find_plain_record(window: bytes, pos: int, after: int) -> int | None:
     """Offset of a line starting ``WARC/1.x`` in ``window`` (read at ``pos``), not before ``after``."""
     for match in _RECORD_START.finditer(window):
-        start = pos + match.start() + (1 if window[match.start()] == 0x0A else 0)
-        if start >= after:
+        start = pos + match.start()
+        if start >= after and _HEADER_SHAPE.match(window, match.end()):
             return start
     return None
 

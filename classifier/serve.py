@@ -79,18 +79,28 @@ class ServeLimits:
 
 
 class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol plus a header timeout: headers trickled forever are cut with 408."""
+    """uvicorn's h11 protocol plus a header timeout (408) and a cap on header bytes (431)."""
 
     header_timeout: float = ServeLimits.header_timeout
+    max_header_bytes: int = ServeLimits.max_header_bytes
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the header clock as soon as the connection opens."""
         self._header_timer: asyncio.TimerHandle | None = None
+        self._head_bytes, self._head_tail = 0, b""
         super().connection_made(transport)
         self._watch_headers()
 
     def data_received(self, data: bytes) -> None:
         """Hand data to uvicorn, then keep the header clock running until a request's headers are in."""
+        if self._header_timer is not None:  # waiting for headers: count the bytes up to their blank line
+            seen = self._head_tail + data
+            end = seen.find(b"\r\n\r\n")
+            self._head_bytes += len(data) if end < 0 else max(0, end + 4 - len(self._head_tail))
+            self._head_tail = seen[-3:]
+            if self._head_bytes > self.max_header_bytes:
+                self._refuse(b"431 Request Header Fields Too Large", "request headers over %d bytes", self.max_header_bytes)
+                return
         super().data_received(data)
         self._watch_headers()
 
@@ -108,6 +118,7 @@ class GuardedH11Protocol(H11Protocol):
         """Arm the timer while waiting for request headers with bytes pending, disarm it once they are in."""
         waiting = self.conn.their_state is h11.IDLE and self.conn.our_state is h11.IDLE
         if waiting and self._header_timer is None and self.timeout_keep_alive_task is None:
+            self._head_bytes, self._head_tail = 0, b""
             self._header_timer = self.loop.call_later(self.header_timeout, self._headers_too_slow)
         elif not waiting:
             self._stop_header_timer()
@@ -121,17 +132,23 @@ class GuardedH11Protocol(H11Protocol):
     def _headers_too_slow(self) -> None:
         """Answer 408 and close: the request headers did not arrive in time."""
         self._header_timer = None
+        self._refuse(b"408 Request Timeout", "request headers not complete after %g s", self.header_timeout)
+
+    def _refuse(self, status: bytes, message: str, value: float) -> None:
+        """Send a bare error status and close the connection (no request to answer through h11)."""
+        self._stop_header_timer()
         if not self.transport.is_closing():
-            self.logger.info("request headers not complete after %g s; closing", self.header_timeout)
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            self.logger.info(message + "; closing", value)
+            self.transport.write(b"HTTP/1.1 " + status + b"\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
             self.transport.close()
 
 
 def protocol_for(limits: ServeLimits) -> type[GuardedH11Protocol]:
-    """The h11 protocol class with ``limits.header_timeout``."""
-    if limits.header_timeout == GuardedH11Protocol.header_timeout:
+    """The h11 protocol class with ``limits.header_timeout`` and ``max_header_bytes``."""
+    settings_ = {"header_timeout": limits.header_timeout, "max_header_bytes": limits.max_header_bytes}
+    if all(getattr(GuardedH11Protocol, k) == v for k, v in settings_.items()):
         return GuardedH11Protocol
-    return type("GuardedH11Protocol", (GuardedH11Protocol,), {"header_timeout": limits.header_timeout})
+    return type("GuardedH11Protocol", (GuardedH11Protocol,), settings_)
 
 
 def server_config(app: Any, limits: ServeLimits, **kwargs: Any) -> uvicorn.Config:
@@ -157,7 +174,7 @@ def create_app(
         """Score the page in the request body, if a slot is free."""
         if slots.locked():
             return error(503, f"busy: {limits.max_concurrent} requests in progress; retry shortly",
-                         headers={"Retry-After": "1"})
+                         headers={"Retry-After": "1", "Connection": "close"})
         async with slots:
             return await score_request(request, scorer, limits)
 
@@ -184,7 +201,7 @@ async def score_request(request: Request, scorer: Scorer, limits: ServeLimits | 
     try:
         body = await asyncio.wait_for(read_body(request, max_body), limits.body_timeout)
     except BodyTooLarge:
-        return error(413, f"request body larger than {max_body} bytes")
+        return error(413, f"request body larger than {max_body} bytes", headers={"Connection": "close"})
     except (TimeoutError, asyncio.TimeoutError):
         return error(408, f"request body not received within {limits.body_timeout:g} s",
                      headers={"Connection": "close"})

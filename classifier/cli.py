@@ -56,6 +56,34 @@ def _json_row(result: Result) -> str:
     return json.dumps(json_safe(result.to_dict()), ensure_ascii=False, allow_nan=False)
 
 
+def _crawl_options(concurrency: int, per_host: int, retries: int, respect_robots: bool) -> Any:
+    """The URL-list fetching options."""
+    from .fetch_many import CrawlOptions  # noqa: PLC0415
+
+    return CrawlOptions(concurrency=concurrency, per_host=per_host, retries=retries, respect_robots=respect_robots)
+
+
+def _by_target(scorer: Scorer, targets: list[str], stdin_kind: str, done: set[str], crawl: Any) -> Iterator[Any]:
+    """The results of each target in order (empty when resumed); runs of URLs are fetched concurrently."""
+    from .fetch_many import score_urls  # noqa: PLC0415
+
+    i = 0
+    while i < len(targets):
+        if resume_key(targets[i]) in done:  # resumed: a page already written (WARC records are checked later)
+            yield ()
+            i += 1
+            continue
+        run = []
+        while i < len(targets) and is_url(targets[i]) and resume_key(targets[i]) not in done:
+            run.append(targets[i])
+            i += 1
+        if run:
+            yield from ([r] for r in score_urls(scorer, run, crawl))
+            continue
+        yield _score_target(scorer, targets[i], stdin_kind)
+        i += 1
+
+
 def _check_output_folder(output: Path) -> None:
     """Refuse, before anything is scored, an output whose folder does not exist or is not a folder."""
     folder = output.parent
@@ -133,6 +161,11 @@ def score(
     top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
     max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
     allow_private: AllowPrivateOpt = False,
+    concurrency: Annotated[int, typer.Option(help="URLs fetched at once.", min=1)] = 8,
+    per_host: Annotated[int, typer.Option("--per-host", help="URLs fetched at once from one host.", min=1)] = 2,
+    retries: Annotated[int, typer.Option(help="Retries of a URL answered with 429 or 5xx (Retry-After is honoured).",
+                                         min=0)] = 2,
+    respect_robots: Annotated[bool, typer.Option("--respect-robots", help="Skip URLs robots.txt disallows.")] = False,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -153,11 +186,13 @@ def score(
         expanded = list(expand_targets(targets or [], from_file))
     except InputError as exc:
         raise _fail(str(exc)) from None
-    failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume)
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume, _crawl_options(concurrency, per_host,
+                                                                                             retries, respect_robots))
     raise typer.Exit(1 if failed else 0)
 
 
-def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: bool, output: Path | None, resume: bool) -> int:
+def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: bool, output: Path | None, resume: bool,
+               crawl: Any = None) -> int:
     """Score every target, print and write results; returns the number of failures."""
     from .output import open_sink  # noqa: PLC0415
 
@@ -176,11 +211,8 @@ def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: boo
     show_bar = sys.stderr.isatty() and len(targets) > 1
     try:
         with typer.progressbar(length=len(targets), label="scoring", file=sys.stderr) if show_bar else _NoBar() as bar:
-            for target in targets:
-                if resume_key(target) in done:  # resumed: a page already written (WARC records are checked below)
-                    bar.update(1)
-                    continue
-                for result in _score_target(scorer, target, stdin_kind):
+            for results in _by_target(scorer, targets, stdin_kind, done, crawl):
+                for result in results:
                     if resume_key(result.source) in done:
                         continue
                     failed += result.error is not None

@@ -25,10 +25,12 @@ class InputError(NewsqualError):
 class FetchError(NewsqualError):
     """A URL could not be fetched; the message says why."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, status: int | None = None, retry_after: str | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.status = status  # the HTTP status when the server answered with an error
+        self.retry_after = retry_after  # the server's Retry-After header, if any
 
 
 class PageBudgetError(NewsqualError):

@@ -248,7 +248,7 @@ def _check_response(url: str, response: httpx.Response, max_bytes: int) -> None:
         reason = f"HTTP {status} {phrase}".rstrip()
         if 300 <= status < 400:
             reason += " (redirect without a usable Location header)"
-        raise FetchError(url, reason)
+        raise FetchError(url, reason, status=status, retry_after=response.headers.get("retry-after"))
     media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media and media not in HTML_TYPES:
         raise FetchError(url, f"not an HTML page (content-type {media})")

@@ -129,9 +129,7 @@ class Scorer:
 
         try:
             require("reading WARC files", "fastwarc", "warcio", any_of=True)
-            from .warc import iter_warc  # noqa: PLC0415
-
-            from .warc import WarcCounts  # noqa: PLC0415
+            from .warc import WarcCounts, iter_warc  # noqa: PLC0415
 
             counts = counts if counts is not None else WarcCounts()
             first = len(counts.problems)

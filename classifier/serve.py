@@ -61,6 +61,10 @@ NO_FETCH = "this service does not fetch URLs; send the page's html or text"
 RAW_KINDS: dict[str, InputKind] = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text"}
 
 
+HEADER_TIMEOUT = 10.0
+MAX_HEADER_BYTES = 16 * 1024
+
+
 class BodyTooLarge(Exception):
     """The request body went past the size limit."""
 
@@ -72,17 +76,17 @@ class ServeLimits:
     max_body: int = settings.MAX_BYTES
     max_concurrent: int = 16  # requests reading a body or being scored at once
     max_connections: int = 128  # open connections (uvicorn limit_concurrency)
-    header_timeout: float = 10.0  # from connection (or previous response) to complete request headers
+    header_timeout: float = HEADER_TIMEOUT  # from connection (or previous response) to complete request headers
     body_timeout: float = 30.0  # for the whole request body
     keep_alive: int = 5  # idle keep-alive connection
-    max_header_bytes: int = 16 * 1024
+    max_header_bytes: int = MAX_HEADER_BYTES
 
 
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol plus a header timeout (408) and a cap on header bytes (431)."""
 
-    header_timeout: float = ServeLimits.header_timeout
-    max_header_bytes: int = ServeLimits.max_header_bytes
+    header_timeout: float = HEADER_TIMEOUT
+    max_header_bytes: int = MAX_HEADER_BYTES
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         """Start the header clock as soon as the connection opens."""

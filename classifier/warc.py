@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Final, Literal
@@ -133,7 +133,7 @@ def iter_warc(
 
 def _read_run(
     path: Path, start: int, counts: WarcCounts, max_bytes: int, records_from: Callable[[Path, int], Iterator[_Record]]
-) -> Iterator[WarcPage]:
+) -> Generator[WarcPage, None, int | None]:
     """Yield pages from ``start`` until the reader stops; return where to resynchronise (or None)."""
     pending: WarcPage | None = None  # held back until the record after it (or the file's end) is seen
     last_offset: int | None = None

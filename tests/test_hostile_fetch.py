@@ -92,7 +92,7 @@ class TestAddressPolicy:
         client, backend = stub_client({"news.example": [PUBLIC]}, {PUBLIC: http_response(200, PAGE)}, peer="10.9.9.9")
         with client, pytest.raises(FetchError) as info:  # type: ignore[attr-defined]
             fetch("http://news.example/", client=client)  # type: ignore[arg-type]
-        assert info.value.reason == f"refused: news.example connected to 10.9.9.9 (private); pass --allow-private-addresses (allow_private=True) to allow it"
+        assert info.value.reason == "refused: news.example connected to 10.9.9.9 (private); pass --allow-private-addresses (allow_private=True) to allow it"
 
     def test_the_option_allows_private_addresses(self) -> None:
         client, backend = stub_client({"intranet.example": ["10.0.0.5"]}, {"10.0.0.5": http_response(200, PAGE)},

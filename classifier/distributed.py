@@ -163,6 +163,9 @@ def _score_pages(shard: Path, scorer: Scorer, counts: WarcCounts) -> Iterator[Re
     if shard.name.lower().endswith(WARC_SUFFIXES):
         for page in iter_warc(shard, counts, max_bytes):
             yield scorer.score_bytes(page.data, page.source, page.url, page.headers)
+        for source, reason in counts.problems:  # unreadable records are error lines, not only a count
+            yield Result.failed(source, reason)
+        counts.errors -= len(counts.problems)  # ...and counted once, as error lines
         return
     try:
         fh = shard.open("rb")

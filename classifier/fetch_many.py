@@ -135,6 +135,10 @@ class _Robots:
             if exc.status is not None and 400 <= exc.status < 500:
                 parser.parse([])  # no robots.txt: everything allowed
                 return parser
+            if exc.reason.startswith("not an HTML page"):  # served with a wrong type: treated as missing
+                log.warning("%s/robots.txt: %s; treating it as absent", origin, exc.reason)
+                parser.parse([])
+                return parser
             return f"robots.txt could not be read ({exc.reason}); not fetching from this host"
         parser.parse(got.content.decode("utf-8", "replace").splitlines())
         return parser
@@ -157,11 +161,12 @@ def fetch_many(
         return fetch(url, client=client, max_bytes=max_bytes, budget=limits.budget)
 
     robots = _Robots(fetch_one, limits.user_agent) if crawl.respect_robots else None
+    pool = ThreadPoolExecutor(crawl.concurrency, thread_name_prefix="newsqual-fetch")
     try:
-        with ThreadPoolExecutor(crawl.concurrency, thread_name_prefix="newsqual-fetch") as pool:
-            yield from _in_order(pool, urls, crawl.concurrency * 4,
-                                 lambda url: _fetch_with_retries(url, fetch_one, limits.max_bytes, crawl, hosts, robots))
-    finally:
+        yield from _in_order(pool, urls, crawl.concurrency * 4,
+                             lambda url: _fetch_with_retries(url, fetch_one, limits.max_bytes, crawl, hosts, robots))
+    finally:  # also when the consumer stops early (Ctrl-C): queued fetches are dropped, not waited for
+        pool.shutdown(wait=False, cancel_futures=True)
         if own:
             client.close()
 

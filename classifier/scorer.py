@@ -144,20 +144,35 @@ class Scorer:
         """Score URLs, page files and WARC files in order; a failed item yields an error result and the batch goes on."""
         from .sources import is_url, is_warc_file, read_source  # noqa: PLC0415
 
-        for source in sources:
-            text = str(source)
-            if is_url(text):
-                yield self.score_url(text)
-                continue
-            if is_warc_file(Path(text)):
-                yield from self.score_warc(text)
-                continue
-            try:
-                item = read_source(Path(text), self.options.max_bytes)
-            except NewsqualError as exc:
-                yield Result.failed(text, str(exc))
-                continue
-            yield self.score_bytes(item.data, text, item.url)
+        client = None  # one pooled client for the batch's URLs, made for the first one
+        try:
+            for source in sources:
+                text = str(source)
+                if is_url(text):
+                    client = client or self._client()
+                    yield self.score_url(text, client)
+                    continue
+                if is_warc_file(Path(text)):
+                    yield from self.score_warc(text)
+                    continue
+                try:
+                    item = read_source(Path(text), self.options.max_bytes)
+                except NewsqualError as exc:
+                    yield Result.failed(text, str(exc))
+                    continue
+                yield self.score_bytes(item.data, text, item.url)
+        finally:
+            if client is not None:
+                client.close()
+
+    def _client(self) -> Any:
+        """An HTTP client with this scorer's fetch options (timeouts, redirects, agent, address policy)."""
+        from .fetch import make_client  # noqa: PLC0415
+
+        o = self.options
+        return make_client(connect_timeout=o.connect_timeout, read_timeout=o.read_timeout,
+                           max_redirects=o.max_redirects, user_agent=o.user_agent,
+                           allow_private=o.allow_private_addresses)
 
     def score_page(self, page: Page, source: str) -> Result:
         """Score an already parsed page; raises PageBudgetError when its signals run out of time."""

@@ -178,3 +178,12 @@ def test_retry_delay_reads_retry_after(header: str, expected: float) -> None:
 def test_retry_delay_backs_off_with_jitter() -> None:
     delays = [retry_delay(None, 3, 0.5) for _ in range(50)]
     assert all(2.0 <= d <= 4.0 for d in delays) and len(set(delays)) > 1
+
+
+def test_score_many_reuses_one_client_for_its_urls(bases: list[str]) -> None:
+    from classifier import ScoreOptions, Scorer
+
+    scorer = Scorer.load(options=ScoreOptions(allow_private_addresses=True))
+    results = list(scorer.score_many([f"{bases[0]}/page/{i}" for i in range(5)]))
+    assert all(r.ok for r in results)
+    assert len(STATE.peers) == 1  # one kept-alive connection, not one client (and connection) per URL

@@ -51,6 +51,14 @@ class TestNonRegularFiles:
             read_source(fifo, 5_000_000)
         assert str(info.value) == f"{fifo}: a named pipe (FIFO), not a regular file; only regular files are read as a page"
 
+    def test_a_symlink_to_a_fifo_does_not_hang(self, tmp_path: Path) -> None:
+        os.mkfifo(tmp_path / "pipe")
+        link = tmp_path / "page.html"
+        link.symlink_to(tmp_path / "pipe")
+        with pytest.raises(InputError) as info:
+            read_source(link, 5_000_000)
+        assert str(info.value) == f"{link}: a named pipe (FIFO), not a regular file; only regular files are read as a page"
+
     def test_a_batch_goes_on_past_a_fifo_and_a_device(self, tmp_path: Path, scorer: Scorer) -> None:
         os.mkfifo(tmp_path / "a.html")
         (tmp_path / "b.html").symlink_to("/dev/zero")

@@ -187,3 +187,20 @@ def test_score_many_reuses_one_client_for_its_urls(bases: list[str]) -> None:
     results = list(scorer.score_many([f"{bases[0]}/page/{i}" for i in range(5)]))
     assert all(r.ok for r in results)
     assert len(STATE.peers) == 1  # one kept-alive connection, not one client (and connection) per URL
+
+
+def test_the_cli_fetches_url_lists_with_retries_and_robots(bases: list[str]) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    urls = [f"{bases[0]}/flaky/9", f"{bases[1]}/private/1", f"{bases[0]}/page/1"]
+    out = CliRunner().invoke(app, ["score", "--json", "--allow-private-addresses", "--retries", "2", "--respect-robots",
+                                   "--concurrency", "2", *urls])
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert out.exit_code == 1
+    assert [r["source"] for r in rows] == urls
+    assert [r["error"] for r in rows] == [None, f"{urls[1]}: disallowed by robots.txt", None]
+    assert STATE.hits["/flaky/9"] == 3

@@ -107,6 +107,21 @@ class TestTimeouts:
         assert data.startswith(b"HTTP/1.1 408 Request Timeout")
         assert time.monotonic() - started < 3
 
+    def test_trickled_headers_of_a_second_request_are_cut(self, port: int) -> None:
+        with connect(port) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
+            time.sleep(0.2)
+            assert status(sock.recv(65536)) == 200
+            started = time.monotonic()
+            for byte in b"GET /health HTTP/1.1\r\nHost: t\r\nX-Slow: " + b"s" * 60:
+                try:
+                    sock.sendall(bytes([byte]))
+                except OSError:
+                    break
+                time.sleep(0.05)
+            data, _ = read_all(sock)
+        assert data.startswith(b"HTTP/1.1 408 Request Timeout") and time.monotonic() - started < 3
+
     def test_a_slow_body_gets_408(self, port: int) -> None:
         with connect(port) as sock:
             sock.sendall(post(b'{"text": "', length=1000))

@@ -249,7 +249,7 @@ def decompress(data: bytes, coding: str, limit: int) -> bytes:
     """
     out, over, chain = _decode_upto(data, coding, limit)
     if over:
-        raise OverLimit(chain[-1].name, limit)
+        raise OverLimit(chain[-1].name if chain else "identity", limit)
     if chain and not chain[0].complete:
         if not out:
             raise CorruptData(f"truncated {chain[0].name} data (nothing could be decompressed)", chain[0].name)
@@ -265,6 +265,8 @@ def decompress_prefix(data: bytes, coding: str, limit: int) -> bytes:
 def _decode_upto(data: bytes, coding: str, limit: int) -> tuple[bytes, bool, list[Decoder]]:
     """(decoded bytes, whether decoding stopped past ``limit``, the decoder chain)."""
     chain = chain_for(coding)
+    if not chain:  # identity: no copy
+        return data, len(data) > limit, chain
     out = bytearray()
     for piece in feed_chain(chain, data):
         out += piece

@@ -335,6 +335,8 @@ def decode_content(raw: bytes, encoding: str, limit: int) -> bytes:
     Output past ``limit`` is cut at ``limit`` bytes (callers read ``max_bytes + 1`` to see
     an oversized payload); decoding stops there, so a bomb never expands in memory.
     """
+    if not encoding or encoding.strip().lower() == "identity":
+        return raw[:limit]
     try:
         return decompress(raw, encoding, limit)
     except OverLimit:

@@ -16,20 +16,25 @@ Both readers yield the same pages with the same sources, so a resumed run may sw
 
 What is yielded: ``response`` records carrying HTTP with a 2xx status whose Content-Type
 is HTML (``text/html``, ``application/xhtml+xml``), or that have no Content-Type and
-whose body looks like HTML. Payloads are decoded (chunked transfer; gzip, deflate and br
-content encodings, keeping the raw bytes when they are not actually so encoded, as
-warcio does), so the ``content-encoding``, ``transfer-encoding`` and ``content-length``
-headers no longer describe ``data`` and are dropped.
+whose body looks like HTML. Payloads are decoded (chunked transfer; gzip, deflate, br and
+zstd content encodings through :mod:`classifier.decompress`, which stops at ``max_bytes``
+so a compression bomb never expands in memory, keeping the raw bytes when they are not
+actually so encoded, as warcio does), so the ``content-encoding``, ``transfer-encoding``
+and ``content-length`` headers no longer describe ``data`` and are dropped.
 
 What is skipped, each with its own count in :class:`WarcCounts`: other record types
 (request, metadata, warcinfo, revisit, resource, ...), non-HTML responses, non-2xx
 responses (redirect and error bodies are not articles), and records whose payload is
 larger than ``max_bytes``. A payload that cannot be read counts as an error and the
-reader moves on. A truncated or corrupt file ends the iteration with a logged warning
-and one more error, never a traceback: both libraries stop silently at a cut-off gzip
-member or record, so after the last record :func:`iter_warc` checks that it is complete
-and that the file ends there, and drops that last page if it is not. A file that cannot
-be opened raises :class:`~classifier.errors.InputError`.
+reader moves on. Both libraries stop silently at a bad record (a cut-off gzip member, a
+corrupt header, garbage between records) or at one they refuse (fastwarc: headers over
+32 KB, which warcio then reads), so when a reader stops, :func:`iter_warc` checks that the
+last record is whole and that the file ends after it; if not, it drops a cut-off last
+page, looks for the next record start (a ``WARC/1.x`` line, or a gzip member holding one)
+and reads on from there. Each unreadable stretch adds one to ``errors`` and
+``bad_records``, its size to ``lost_bytes`` and a ``(path#offset, reason)`` to
+``problems``, with a logged warning, never a traceback. A file that is missing or not
+a regular file raises :class:`~classifier.errors.InputError`.
 """
 
 from __future__ import annotations

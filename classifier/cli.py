@@ -21,9 +21,9 @@ from .console import ScoreProgress, Tally
 from .errors import DataError, InputError, MissingDependency, ModelError, NewsqualError
 from .extras import require
 from .options import ScoreOptions
-from .output import ModelInfo, Sink, annotate, open_sink
+from .output import ModelInfo, Sink, annotate, json_safe, open_sink
 from .scorer import Result, Scorer
-from .sources import expand_targets, is_url, is_warc_file, unsupported_scheme
+from .sources import expand_targets, is_url, is_warc_file, read_stdin, resume_key, unsupported_scheme
 from .units import human_size
 
 app = typer.Typer(
@@ -58,6 +58,75 @@ def _root(
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", "-m", help="Model bundle (.npz); default: the bundled model.")]
 ThresholdOpt = Annotated[float | None, typer.Option(help="Decision threshold; default: the model's own.")]
+AllowPrivateOpt = Annotated[bool, typer.Option(
+    "--allow-private-addresses",
+    help="Also fetch loopback, private, link-local and reserved addresses (refused by default).")]
+
+
+# --- hardening: output that cannot crash the run -----------------------------------------------
+
+
+def _escaped(text: str) -> str:
+    """``text`` with what stdout's encoding cannot show (non-UTF-8 file names) backslash-escaped."""
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    return text.encode(encoding, "backslashreplace").decode(encoding)
+
+
+def _echo(text: str) -> None:
+    """Print a line to stdout; characters its encoding cannot show are escaped."""
+    try:
+        typer.echo(text)
+    except UnicodeEncodeError:
+        typer.echo(_escaped(text))
+
+
+def _json_line(row: dict[str, Any]) -> str:
+    """One row as a JSON line; a non-finite number becomes null (NaN is not JSON)."""
+    return json.dumps(json_safe(row), ensure_ascii=False, allow_nan=False)
+
+
+def _json_row(result: Result) -> str:
+    """One result as a JSON line (see :func:`_json_line`)."""
+    return _json_line(result.to_dict())
+
+
+def _crawl_options(concurrency: int, per_host: int, retries: int, respect_robots: bool) -> Any:
+    """The URL-list fetching options."""
+    from .fetch_many import CrawlOptions  # noqa: PLC0415
+
+    return CrawlOptions(concurrency=concurrency, per_host=per_host, retries=retries, respect_robots=respect_robots)
+
+
+def _by_target(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: set[str], crawl: Any,
+               bar: ScoreProgress) -> Iterator[Any]:
+    """The results of each target in order (empty when resumed); runs of URLs are fetched concurrently."""
+    from .fetch_many import score_urls  # noqa: PLC0415
+
+    i = 0
+    while i < len(targets):
+        if resume_key(targets[i]) in done:  # resumed: a page already written (WARC records are checked later)
+            yield ()
+            i += 1
+            continue
+        run = []
+        while i < len(targets) and is_url(targets[i]) and resume_key(targets[i]) not in done:
+            run.append(targets[i])
+            i += 1
+        if run:
+            yield from ([r] for r in score_urls(scorer, run, crawl))
+            continue
+        yield _score_target(scorer, targets[i], stdin_kind, bar)
+        i += 1
+
+
+def _check_output_folder(output: Path) -> None:
+    """Refuse, before anything is scored, an output whose folder does not exist or is not a folder."""
+    folder = output.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise _fail(f"cannot write {output}: the folder {folder} {what}")
+    if output.is_dir():
+        raise _fail(f"cannot write {output}: it is a folder")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -92,11 +161,12 @@ def _score_target(scorer: Scorer, target: str, stdin_kind: StdinKind, bar: Score
     if scheme is not None:
         yield Result.failed(target, f"unsupported URL scheme {scheme}://: newsqual fetches http:// and https:// URLs only")
     elif target == "-":
-        data = sys.stdin.buffer.read(scorer.options.max_bytes + 1)
-        if len(data) > scorer.options.max_bytes:
-            yield Result.failed("<stdin>", f"stdin is over the {human_size(scorer.options.max_bytes)} limit")
-        else:
-            yield scorer.score_bytes(data, "<stdin>", kind=stdin_kind.value)  # type: ignore[arg-type]
+        try:
+            data = read_stdin(sys.stdin.buffer, scorer.options.max_bytes)
+        except InputError as exc:
+            yield Result.failed("<stdin>", str(exc))
+            return
+        yield scorer.score_bytes(data, "<stdin>", kind=stdin_kind.value)  # type: ignore[arg-type]
     elif is_warc_file(Path(target)) and not is_url(target):
         yield from _score_warc(scorer, target, bar)
     else:
@@ -114,8 +184,9 @@ def _score_warc(scorer: Scorer, target: str, bar: ScoreProgress) -> Iterator[Res
     if counts is None:
         return
     typer.echo(f"{target}: {warc_summary(counts)}", err=True)
-    if getattr(counts, "errors", 0):
-        yield Result.failed(target, f"WARC file is truncated or has unreadable records ({counts.errors}); "
+    unreported = getattr(counts, "errors", 0) - len(getattr(counts, "problems", ()))  # problems were error rows
+    if unreported > 0:
+        yield Result.failed(target, f"WARC file is truncated or has unreadable records ({unreported}); "
                                     "the pages before the damage were scored")
 
 
@@ -158,7 +229,7 @@ def _emit(bar: ScoreProgress, line: str) -> None:
     try:
         bar.emit(line)
     except UnicodeEncodeError:
-        bar.emit(line.encode("utf-8", "backslashreplace").decode("utf-8"))
+        bar.emit(_escaped(line))
 
 
 @app.command()
@@ -175,6 +246,12 @@ def score(
     threshold: ThresholdOpt = None,
     top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
     max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+    allow_private: AllowPrivateOpt = False,
+    concurrency: Annotated[int, typer.Option(help="URLs fetched at once.", min=1)] = 8,
+    per_host: Annotated[int, typer.Option("--per-host", help="URLs fetched at once from one host.", min=1)] = 2,
+    retries: Annotated[int, typer.Option(help="Retries of a URL answered with 429 or 5xx (Retry-After is honoured).",
+                                         min=0)] = 2,
+    respect_robots: Annotated[bool, typer.Option("--respect-robots", help="Skip URLs robots.txt disallows.")] = False,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -188,7 +265,8 @@ def score(
     if resume and overwrite:
         raise _fail("give --resume or --overwrite, not both")
     try:
-        options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes)
+        options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes,
+                               allow_private_addresses=allow_private)
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if dask:
@@ -205,7 +283,8 @@ def score(
         raise _fail(f"{shard} is a JSONL shard (rows of url and html or text), not a page: "
                     "score shards with --dask local --output DIR")
     scorer = _load(model, options)
-    failed = _score_all(scorer, expanded, stdin_kind, as_json, _OutputPlan(output, resume, overwrite))
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, _OutputPlan(output, resume, overwrite),
+                        _crawl_options(concurrency, per_host, retries, respect_robots))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -221,6 +300,7 @@ class _OutputPlan:
         """The open sink, or None without --output; usage problems become a clean exit."""
         if self.path is None:
             return None
+        _check_output_folder(self.path)
         try:
             if self.path.suffix.lower() == ".parquet":
                 require("Parquet output", "pyarrow")
@@ -229,25 +309,25 @@ class _OutputPlan:
             raise _fail(str(exc)) from None
 
 
-def _score_all(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, as_json: bool, plan: _OutputPlan) -> int:
+def _score_all(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, as_json: bool, plan: _OutputPlan,
+               crawl: Any = None) -> int:
     """Score every target, print and write results; returns the number of failures."""
     model = ModelInfo.of(scorer)
     sink = plan.open(model)
-    done = sink.done_sources() if sink is not None else set()
+    done = {resume_key(s) for s in sink.done_sources()} if sink is not None else set()
     tally, saved, interrupted = Tally(), 0, False
     try:
         with ScoreProgress(targets) as bar:
-            for target in targets:
-                if target not in done:  # resumed: a page file already written (WARC records are checked below)
-                    for result in _score_target(scorer, target, stdin_kind, bar):
-                        if result.source in done:
-                            continue
-                        tally.add(result.error, result.label)
-                        row = annotate(result.to_dict(), model)
-                        _emit(bar, json.dumps(row, ensure_ascii=False) if as_json else _render_row(result))
-                        if sink is not None:
-                            sink.write(row)
-                            saved += 1
+            for results in _by_target(scorer, targets, stdin_kind, done, crawl, bar):
+                for result in results:
+                    if resume_key(result.source) in done:
+                        continue
+                    tally.add(result.error, result.label)
+                    row = annotate(result.to_dict(), model)
+                    _emit(bar, _json_line(row) if as_json else _render_row(result))
+                    if sink is not None:
+                        sink.write(row)
+                        saved += 1
                 bar.advance()
     except KeyboardInterrupt:
         interrupted = True
@@ -274,11 +354,12 @@ def explain(
     target: Annotated[str, typer.Argument(help="One URL, file or - for stdin.")],
     model: ModelOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    allow_private: AllowPrivateOpt = False,
 ) -> None:
     """Show every signal with its value, evidence and contribution to the score."""
     from .signals import SIGNALS  # noqa: PLC0415
 
-    scorer = _load(model, ScoreOptions())
+    scorer = _load(model, ScoreOptions(allow_private_addresses=allow_private))
     try:
         data, url, headers = _read_target(scorer, target)
         result, all_reasons = scorer.explain(data, "<stdin>" if target == "-" else target, url=url, headers=headers)
@@ -292,8 +373,8 @@ def explain(
         for r in (reasons[s.name] for s in SIGNALS)
     ]
     if as_json:
-        typer.echo(json.dumps({"source": result.source, "score": result.score, "label": result.label,
-                               "threshold": scorer.threshold, "signals": rows}, ensure_ascii=False))
+        _echo(_json_line({"source": result.source, "score": result.score, "label": result.label,
+                          "threshold": scorer.threshold, "signals": rows}))
         return
     typer.echo(f"{result.source}\nscore {result.score:.3f}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
     typer.echo(f"{'contrib':>8}  {'value':>8}  signal (what it measures)")
@@ -308,11 +389,11 @@ def _read_target(scorer: Scorer, target: str) -> tuple[bytes, str | None, dict[s
     from .sources import read_source  # noqa: PLC0415
 
     if target == "-":
-        return sys.stdin.buffer.read(scorer.options.max_bytes + 1), None, {}
+        return read_stdin(sys.stdin.buffer, scorer.options.max_bytes), None, {}
     if is_url(target):
         from .fetch import fetch  # noqa: PLC0415
 
-        got = fetch(target, max_bytes=scorer.options.max_bytes)
+        got = fetch(target, max_bytes=scorer.options.max_bytes, allow_private=scorer.options.allow_private_addresses)
         return got.content, got.final_url, dict(got.headers)
     return read_source(Path(target), scorer.options.max_bytes).data, None, {}
 
@@ -428,7 +509,7 @@ def evaluate(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to bind.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to bind (1-65535).", min=1, max=65535)] = 8000,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,

@@ -19,7 +19,7 @@ import typer
 from .cli import EXIT_INTERRUPTED, StdinKind
 from .cli import _fail as fail
 from .console import ScoreProgress
-from .errors import InputError, MissingDependency
+from .errors import InputError, MissingDependency, NewsqualError
 from .extras import require
 from .options import ScoreOptions
 
@@ -67,8 +67,8 @@ def run_dask(run: DaskRun) -> int:
         except KeyboardInterrupt:
             typer.echo(f"interrupted; finished shards are saved in {out}; add --resume to go on", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except ValueError as exc:
-            raise fail(str(exc)) from None
+        except (ValueError, OSError, TimeoutError, NewsqualError) as exc:  # bad shards or output, no scheduler
+            raise fail(str(exc) or type(exc).__name__) from None
     for r in reports:
         typer.echo(json.dumps(asdict(r), default=str) if run.as_json else _shard_line(r))
         bad += r.status == "failed"
@@ -83,7 +83,9 @@ def _dask_plan(run: DaskRun) -> tuple[Path, list[Path]]:
 
     if run.output is None:
         raise fail("--dask needs --output DIR for the per-shard result files")
-    if run.output.suffix.lower() in (".jsonl", ".parquet", ".csv") or run.output.is_file():
+    if run.output.is_file():
+        raise fail(f"{run.output} is a file; --output for --dask must be a folder (one .jsonl per shard)")
+    if run.output.suffix.lower() in (".jsonl", ".parquet", ".csv"):
         raise fail(f"with --dask, --output is a folder (one .jsonl per shard), not the file {run.output}")
     if "-" in run.targets:
         raise fail("--dask cannot read stdin (-); give WARC or JSONL shard files")

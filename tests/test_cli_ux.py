@@ -155,7 +155,7 @@ def test_sizes_are_human_and_unsupported_schemes_said_so() -> None:
     error = json.loads(small.stdout)["error"]
     assert "over the 100 B limit" in error and "0.0 MB" not in error
     piped = runner.invoke(app, ["score", "--json", "--max-bytes", "100", "-"], input=(EXAMPLES / "scraper_copy.html").read_text())
-    assert piped.exit_code == 1 and "stdin is over the 100 B limit" in json.loads(piped.stdout)["error"]
+    assert piped.exit_code == 1 and "<stdin>: input is over the 100 B limit" in json.loads(piped.stdout)["error"]
     ftp = runner.invoke(app, ["score", "--json", "ftp://x/y"])
     assert ftp.exit_code == 1 and "unsupported URL scheme ftp://" in json.loads(ftp.stdout)["error"]
 

@@ -217,7 +217,8 @@ def _render_row(result: Result) -> str:
         where = f"{result.final_url}  ({result.source})"
     if result.error:
         return f"{'-':>6}  {'error':<11}  {where}\n        {result.error}"
-    lines = [f"{result.score:6.3f}  {result.label:<11}  {where}"]
+    score = f"{'-':>6}" if result.score is None else f"{result.score:6.3f}"  # too little text: no score
+    lines = [f"{score}  {result.label:<11}  {where}"]
     for r in result.reasons:
         evidence = f": {r.evidence}" if r.evidence else ""
         lines.append(f"        {r.contribution:+.2f} {r.signal}{evidence[:110]}")
@@ -376,7 +377,8 @@ def explain(
         _echo(_json_line({"source": result.source, "score": result.score, "label": result.label,
                           "threshold": scorer.threshold, "signals": rows}))
         return
-    typer.echo(f"{result.source}\nscore {result.score:.3f}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
+    score = "-" if result.score is None else f"{result.score:.3f}"  # too little text: no score
+    typer.echo(f"{result.source}\nscore {score}  label {result.label}  (threshold {scorer.threshold:.3f})\n")
     typer.echo(f"{'contrib':>8}  {'value':>8}  signal (what it measures)")
     for row in sorted(rows, key=lambda r: -r["contribution"]):
         typer.echo(f"{row['contribution']:+8.2f}  {row['value']:8.3f}  {row['signal']}  ({row['doc']})")

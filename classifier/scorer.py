@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field, replace
@@ -91,16 +89,13 @@ class Scorer:
     # --- model identity (ux helper): named in output rows, Parquet metadata and evaluation reports ---
     @property
     def model_digest(self) -> str:
-        """SHA-256 of what the scores depend on: the bundle's parameters, features and threshold."""
-        b = self.bundle
-        parts = [b.feature_names, b.mean, b.scale, b.coef, b.intercept, b.calib_a, b.calib_b, b.threshold]
-        text = json.dumps([np.asarray(v, dtype=float).tolist() if isinstance(v, np.ndarray) else v for v in parts])
-        return hashlib.sha256(text.encode()).hexdigest()
+        """SHA-256 of the bundle file (the .npz bundle sets it on load and save)."""
+        return self.bundle.digest
 
     @property
     def model_id(self) -> str:
         """A short, stable name for the bundle: ``newsqual-`` and the first 12 digits of its digest."""
-        return f"newsqual-{self.model_digest[:12]}"
+        return self.bundle.id
     # --- end model identity ---
 
     def score_html(

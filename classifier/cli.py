@@ -96,6 +96,7 @@ def score(
     threshold: ThresholdOpt = None,
     top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
     max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per core; 1: in this process.")] = None,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -115,11 +116,26 @@ def score(
         expanded = list(expand_targets(targets or [], from_file))
     except InputError as exc:
         raise _fail(str(exc)) from None
-    failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume)
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume, (jobs, model))
     raise typer.Exit(1 if failed else 0)
 
 
-def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: bool, output: Path | None, resume: bool) -> int:
+def _results(scorer: Scorer, targets: list[str], stdin_kind: str, done: set[str], pool: tuple[int | None, Path | None]) -> Iterator[Any]:
+    """Results in target order, each target followed by a ``TargetDone``; on a process pool unless one job fits."""
+    from .parallel import TargetDone, default_jobs, score_targets  # noqa: PLC0415
+
+    jobs = pool[0] or default_jobs()
+    if jobs > 1 and "-" not in targets and (len(targets) > 1 or any(is_warc_file(Path(t)) for t in targets)):
+        yield from score_targets(scorer, targets, jobs, done, pool[1])
+        return
+    for target in targets:
+        if target not in done:  # resumed: a page file already written (WARC records are checked below)
+            yield from (r for r in _score_target(scorer, target, stdin_kind) if r.source not in done)
+        yield TargetDone(target)
+
+
+def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: bool, output: Path | None, resume: bool,
+               pool: tuple[int | None, Path | None] = (1, None)) -> int:
     """Score every target, print and write results; returns the number of failures."""
     from .output import open_sink  # noqa: PLC0415
 
@@ -137,18 +153,16 @@ def _score_all(scorer: Scorer, targets: list[str], stdin_kind: str, as_json: boo
     show_bar = sys.stderr.isatty() and len(targets) > 1
     try:
         with typer.progressbar(length=len(targets), label="scoring", file=sys.stderr) if show_bar else _NoBar() as bar:
-            for target in targets:
-                if target in done:  # resumed: a page file already written (WARC records are checked below)
+            for result in _results(scorer, targets, stdin_kind, done, pool):
+                if not isinstance(result, Result):  # a target is finished
+                    if result.counts is not None:
+                        typer.echo(f"{result.target}: {result.counts}", err=True)
                     bar.update(1)
                     continue
-                for result in _score_target(scorer, target, stdin_kind):
-                    if result.source in done:
-                        continue
-                    failed += result.error is not None
-                    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _render_row(result))
-                    if sink is not None:
-                        sink.write(result.to_dict())
-                bar.update(1)
+                failed += result.error is not None
+                typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _render_row(result))
+                if sink is not None:
+                    sink.write(result.to_dict())
     except KeyboardInterrupt:
         typer.echo("interrupted; results so far are saved", err=True)
         failed += 1

@@ -1,0 +1,250 @@
+"""Scoring many targets on every core: a process pool that keeps the input order.
+
+The parent expands targets into small chunks of work and sends each chunk to a worker
+process; the results come back and are yielded in input order, so a parallel run prints
+and writes exactly what a one-process run does. A chunk is a few page files or URLs
+(read or fetched by the worker) or a few records of a WARC file (read by the parent, which
+reads far faster than the workers score, so one WARC file spreads over all workers too).
+This is the Dask task shape (:mod:`classifier.distributed`) made smaller: a unit of input
+in, its results out, the model loaded once per worker and never sent with a task. The
+difference is where results go: here they stream back to one ordered output, there each
+shard writes its own file.
+
+At most ``WINDOW_PER_JOB * jobs`` chunks are in flight, so memory stays flat however long
+the input. Sources already done (``skip``, from ``--resume``) are dropped before they are
+sent. A worker that dies (out of memory, a crash in a C parser) turns its chunks into
+error results and the pool is restarted; the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Collection, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from .errors import NewsqualError
+from .extras import require
+from .options import ScoreOptions
+from .scorer import Result, Scorer
+from .sources import is_url, is_warc_file, read_source
+
+log = logging.getLogger(__name__)
+
+#: Items (page files, URLs or WARC records) sent to a worker at once.
+CHUNK: Final = 8
+#: Chunks in flight per worker process: enough to keep it busy, few enough to keep memory flat.
+WINDOW_PER_JOB: Final = 4
+
+#: A unit of work: ("file", path) | ("url", url) | ("page", data, source, url, headers).
+Item = tuple[Any, ...]
+
+_SCORER: Scorer | None = None  # this process's scorer (inherited through fork, else loaded once)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetDone:
+    """Marks that every result of ``target`` has been yielded; ``counts`` holds WARC skip counts."""
+
+    target: str
+    counts: Any = None
+
+
+def default_jobs() -> int:
+    """Worker processes by default: one per core."""
+    return os.cpu_count() or 1
+
+
+def score_targets(
+    scorer: Scorer,
+    targets: Iterable[str],
+    jobs: int,
+    skip: Collection[str] = (),
+    model: Path | None = None,
+) -> Iterator[Result | TargetDone]:
+    """Results of page files, WARC files and URLs in input order, scored by ``jobs`` processes.
+
+    After each target's results a :class:`TargetDone` follows. ``skip`` holds sources
+    already done; ``model`` is reloaded by workers that cannot inherit ``scorer`` (no fork).
+    """
+    global _SCORER
+    _SCORER = scorer
+    pool = _Pool(jobs, model, scorer.options)
+    try:
+        yield from _ordered(_units(targets, skip, scorer.options.max_bytes), pool, jobs * WINDOW_PER_JOB)
+    finally:
+        pool.shutdown()
+
+
+def _units(targets: Iterable[str], skip: Collection[str], max_bytes: int) -> Iterator[list[Item] | Result | TargetDone]:
+    """Chunks of work, ready results and target ends, in input order."""
+    chunk: list[Item] = []
+    ends: list[TargetDone] = []  # the ends of the targets in ``chunk`` (and of skipped ones after them)
+    for target in targets:
+        if target in skip:
+            ends.append(TargetDone(target))
+        elif is_warc_file(Path(target)) and not is_url(target):
+            yield from _flush(chunk, ends)
+            yield from _warc_units(target, skip, max_bytes)
+        else:
+            chunk.append(("url", target) if is_url(target) else ("file", target))
+            ends.append(TargetDone(target))
+            if len(chunk) >= CHUNK:
+                yield from _flush(chunk, ends)
+    yield from _flush(chunk, ends)
+
+
+def _flush(chunk: list[Item], ends: list[TargetDone]) -> Iterator[list[Item] | TargetDone]:
+    """The chunk so far (if any) and then its target ends; empties both lists."""
+    if chunk:
+        yield list(chunk)
+    yield from ends
+    chunk.clear()
+    ends.clear()
+
+
+def _warc_units(path: str, skip: Collection[str], max_bytes: int) -> Iterator[list[Item] | Result | TargetDone]:
+    """Chunks of the HTML records of one WARC file, then its end with the skip counts."""
+    counts = None
+    chunk: list[Item] = []
+    try:
+        require("reading WARC files", "fastwarc", "warcio", any_of=True)
+        from .warc import WarcCounts, iter_warc  # noqa: PLC0415
+
+        counts = WarcCounts()
+        for page in iter_warc(Path(path), counts, max_bytes):
+            if page.source in skip:
+                continue
+            chunk.append(("page", page.data, page.source, page.url, page.headers))
+            if len(chunk) >= CHUNK:
+                yield chunk
+                chunk = []
+    except NewsqualError as exc:
+        if chunk:
+            yield chunk
+            chunk = []
+        yield Result.failed(path, str(exc))
+    if chunk:
+        yield chunk
+    yield TargetDone(path, counts)
+
+
+def _ordered(units: Iterator[list[Item] | Result | TargetDone], pool: _Pool, window: int) -> Iterator[Result | TargetDone]:
+    """Send chunks to the pool with at most ``window`` in flight; yield everything in order."""
+    pending: deque[tuple[Future[list[Result]], list[Item]] | Result | TargetDone] = deque()
+    in_flight = 0
+    for unit in units:
+        if isinstance(unit, list):
+            while in_flight >= window:
+                in_flight -= yield from _drain_one(pending, pool)
+            pending.append((pool.submit(unit), unit))
+            in_flight += 1
+        else:
+            pending.append(unit)
+        while pending and not isinstance(pending[0], tuple):  # ready results go out at once
+            yield pending.popleft()  # type: ignore[misc]
+    while pending:
+        yield from _drain_one(pending, pool)
+
+
+def _drain_one(pending: deque[Any], pool: _Pool) -> Iterator[Result | TargetDone]:
+    """Yield the head of ``pending`` (waiting for its chunk) and what is ready after it; returns chunks done."""
+    done = 0
+    while pending:
+        head = pending[0]
+        if isinstance(head, tuple):
+            if done and not head[0].done():
+                break
+            pending.popleft()
+            done += 1
+            yield from _chunk_results(head, pool)
+        else:
+            yield pending.popleft()
+    return done
+
+
+def _chunk_results(entry: tuple[Future[list[Result]], list[Item]], pool: _Pool) -> list[Result]:
+    """The results of one chunk; a chunk whose worker died gives one error result per item."""
+    future, items = entry
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        log.warning("a worker process died; restarting the pool")
+        pool.restart()
+        return [Result.failed(_item_source(item), "worker process died while scoring this page") for item in items]
+
+
+def _item_source(item: Item) -> str:
+    """The source name of one item."""
+    return str(item[2] if item[0] == "page" else item[1])
+
+
+class _Pool:
+    """A process pool that can be restarted after a worker dies."""
+
+    def __init__(self, jobs: int, model: Path | None, options: ScoreOptions) -> None:
+        self.jobs = jobs
+        self.args = (str(model) if model else None, options)
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        """A new executor; fork where the platform has it, so workers inherit the loaded model."""
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else None)
+        return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=self.args)
+
+    def submit(self, chunk: list[Item]) -> Future[list[Result]]:
+        """Score one chunk in a worker."""
+        try:
+            return self.executor.submit(score_chunk, chunk)
+        except BrokenProcessPool:
+            self.restart()
+            return self.executor.submit(score_chunk, chunk)
+
+    def restart(self) -> None:
+        """Replace a broken executor (idempotent while the new one works)."""
+        if getattr(self.executor, "_broken", False):
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = self._start()
+
+    def shutdown(self) -> None:
+        """Stop the workers, dropping work not yet started."""
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _init_worker(model: str | None, options: ScoreOptions) -> None:
+    """Worker start: leave Ctrl-C to the parent; load the model unless it came with fork."""
+    global _SCORER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _SCORER is None:
+        _SCORER = Scorer.load(model, options)
+
+
+def score_chunk(chunk: list[Item]) -> list[Result]:
+    """Score one chunk of items in this process (the pool's task; never raises for bad input)."""
+    scorer = _SCORER
+    if scorer is None:
+        raise RuntimeError("score_chunk runs in a worker started by score_targets")
+    return [_score_item(scorer, item) for item in chunk]
+
+
+def _score_item(scorer: Scorer, item: Item) -> Result:
+    """Score one page file, URL or WARC record."""
+    kind = item[0]
+    if kind == "page":
+        _, data, source, url, headers = item
+        return scorer.score_bytes(data, source, url, headers)
+    if kind == "url":
+        return scorer.score_url(item[1])
+    try:
+        got = read_source(Path(item[1]), scorer.options.max_bytes)
+    except NewsqualError as exc:
+        return Result.failed(item[1], str(exc))
+    return scorer.score_bytes(got.data, item[1], got.url)

@@ -19,22 +19,22 @@ error results and the pool is restarted; the run goes on.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Collection, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .errors import NewsqualError
 from .extras import require
 from .options import ScoreOptions
 from .scorer import Result, Scorer
 from .sources import is_url, is_warc_file, read_source
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +172,8 @@ def _drain_one(pending: deque[Any], pool: _Pool) -> Iterator[Result | TargetDone
 
 def _chunk_results(entry: tuple[Future[list[Result]], list[Item]], pool: _Pool) -> list[Result]:
     """The results of one chunk; a chunk whose worker died gives one error result per item."""
+    from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415 - a one-page run never needs it
+
     future, items = entry
     try:
         return future.result()
@@ -196,12 +198,17 @@ class _Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         """A new executor; fork where the platform has it, so workers inherit the loaded model."""
+        import multiprocessing  # noqa: PLC0415 - imported only when a pool starts
+        from concurrent.futures import ProcessPoolExecutor  # noqa: PLC0415
+
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else None)
         return ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_init_worker, initargs=self.args)
 
     def submit(self, chunk: list[Item]) -> Future[list[Result]]:
         """Score one chunk in a worker."""
+        from concurrent.futures.process import BrokenProcessPool  # noqa: PLC0415
+
         try:
             return self.executor.submit(score_chunk, chunk)
         except BrokenProcessPool:

@@ -14,6 +14,10 @@ Four parts, all on pages of ../shared/corpus (read from there, never copied into
    without the model, against ``python -c pass``.
 
     python bench/throughput.py [--pages 300] [--rounds 3] [--scale-pages 400] [--stream 3000] [--skip PART ...]
+                               [--baseline TREE]  # e.g. git worktree add /tmp/before COMMIT
+
+``--baseline`` adds an arm to part 1 that scores with the newsqual of another source tree,
+so a before/after comparison comes from one run.
 
 On a shared machine only the ratios within one run mean anything; the core count and the
 load average are printed with them.
@@ -53,7 +57,24 @@ def load_pages(rows: list[dict[str, str]]) -> list[Page]:
     return [(gzip.decompress((CORPUS / r["file"]).read_bytes()), r.get("url")) for r in rows]
 
 
-def one_core(pages: list[Page], rounds: int) -> None:
+def baseline_scorer(tree: Path) -> object:
+    """A Scorer loaded from another source tree (say, the commit before a change), for a before/after arm."""
+    mine = {k: v for k, v in sys.modules.items() if k == "classifier" or k.startswith("classifier.")}
+    for name in mine:
+        del sys.modules[name]
+    sys.path.insert(0, str(tree))
+    try:
+        from classifier import Scorer
+
+        return Scorer.load()
+    finally:
+        sys.path.remove(str(tree))
+        for name in [k for k in sys.modules if k == "classifier" or k.startswith("classifier.")]:
+            del sys.modules[name]
+        sys.modules.update(mine)
+
+
+def one_core(pages: list[Page], rounds: int, baseline: Path | None = None) -> None:
     """Part 1: pages per CPU-second of each arm, interleaved, best round."""
     import lexbor_front
     import lxml.html
@@ -87,6 +108,9 @@ def one_core(pages: list[Page], rounds: int) -> None:
         "newsqual score_html (lexbor prototype front end)": with_front(lexbor_read),
         "trafilatura extract + metadata": lambda d, u: trafilatura.extract(d, url=u, with_metadata=True),
     }
+    if baseline is not None:
+        before = baseline_scorer(baseline)
+        arms[f"newsqual score_html (baseline tree {baseline.name})"] = lambda d, u: before.score_html(d, u)  # type: ignore[attr-defined]
     best = dict.fromkeys(arms, 0.0)
     for _ in range(rounds):
         for name, fn in arms.items():
@@ -217,6 +241,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--scale-pages", type=int, default=400, help="pages in the folder and the WARC of part 2")
     parser.add_argument("--stream", type=int, default=3000, help="pages in the memory stream of part 3")
+    parser.add_argument("--baseline", type=Path, help="another source tree of newsqual to score with too (before/after)")
     parser.add_argument("--skip", nargs="*", default=[], choices=["one-core", "cores", "memory", "startup"])
     args = parser.parse_args()
     if not (CORPUS / "manifest.jsonl").is_file():
@@ -224,7 +249,7 @@ def main() -> int:
         return 2
     print(f"CPUs: {os.cpu_count()}; load average at start: {os.getloadavg()[0]:.1f}")
     if "one-core" not in args.skip:
-        one_core(load_pages(manifest(args.pages)), args.rounds)
+        one_core(load_pages(manifest(args.pages)), args.rounds, args.baseline)
     if "cores" not in args.skip:
         cores(manifest(args.scale_pages), args.rounds)
     if "memory" not in args.skip:

@@ -22,7 +22,7 @@ import logging
 import os
 import signal
 from collections import deque
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -154,7 +154,7 @@ def _ordered(units: Iterator[list[Item] | Result | TargetDone], pool: _Pool, win
         yield from _drain_one(pending, pool)
 
 
-def _drain_one(pending: deque[Any], pool: _Pool) -> Iterator[Result | TargetDone]:
+def _drain_one(pending: deque[Any], pool: _Pool) -> Generator[Result | TargetDone, None, int]:
     """Yield the head of ``pending`` (waiting for its chunk) and what is ready after it; returns chunks done."""
     done = 0
     while pending:

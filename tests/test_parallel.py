@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import json
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -62,6 +66,37 @@ def test_two_jobs_print_what_one_job_prints(pages: Path) -> None:
     assert len(one) == 30 + 2 + 25
     assert two == one
     assert any(json.loads(line)["error"] for line in one)  # the bad page is an error, in its place
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    """Serves a folder without logging each request."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Say nothing."""
+
+
+@pytest.fixture()
+def site(pages: Path) -> Iterator[str]:
+    """The page folder served on 127.0.0.1; yields the base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(pages)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def test_a_url_list_on_two_jobs_keeps_its_order(site: str, tmp_path: Path) -> None:
+    listing = tmp_path / "urls.txt"
+    listing.write_text("".join(f"{site}/p{i:02d}.html\n" for i in range(1, 30, 4)) + f"{site}/missing.html\n")
+    one = run("-j", "1", "--from-file", str(listing))
+    assert run("-j", "2", "--from-file", str(listing)) == one
+    rows = [json.loads(line) for line in one]
+    assert [r["source"] for r in rows] == listing.read_text().split()
+    assert rows[-1]["error"] and all(r["error"] is None for r in rows[:-1])
 
 
 def test_resume_on_two_jobs_is_exact(pages: Path, tmp_path: Path) -> None:

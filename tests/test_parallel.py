@@ -19,15 +19,14 @@ from classifier import parallel
 from classifier.cli import app
 from classifier.scorer import Result, Scorer
 
+from .pages import original_page, scraper_page
+
 runner = CliRunner()
 
 
 def page(i: int) -> bytes:
-    """A small news page, every third one with a list of promotional links."""
-    paras = "".join(f"<p>Story {i}, paragraph {k}: the council said on Monday that the bridge repairs "
-                    f"would take {k + i % 5} more weeks, according to its engineers.</p>" for k in range(3 + i % 4))
-    promo = "".join(f"<div><a href='/p/{k}'>You won't believe number {k}</a></div>" for k in range(6)) if i % 3 == 0 else ""
-    return f"<html><head><title>Story {i}</title></head><body><article>{paras}</article>{promo}</body></html>".encode()
+    """An original article, every third one a scraper-style copy instead."""
+    return (scraper_page(i) if i % 3 == 0 else original_page(i)).encode()
 
 
 def write_warc(path: Path, n: int) -> None:
@@ -79,14 +78,10 @@ class _Quiet(SimpleHTTPRequestHandler):
 def site(pages: Path) -> Iterator[str]:
     """The page folder served on 127.0.0.1; yields the base URL."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(pages)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"  # pytest runs the rest even when the test fails
+    server.shutdown()
+    server.server_close()
 
 
 def test_a_url_list_on_two_jobs_keeps_its_order(site: str, tmp_path: Path) -> None:

@@ -7,11 +7,13 @@ How it works, with selectolax's own calls only: invisible elements are removed i
 a marker text node goes before and after every block element and every anchor (and around
 the non-inline elements inside anchors, where lxml's walk starts a new piece of text); one
 ``text()`` call returns the whole document as one string; splitting it at the markers gives
-the blocks and their link characters. Lexbor parses about 2x faster than libxml2 here, but
-the per-element Python calls (two inserts per block element and per anchor) cost more than
-that saves. And lexbor is an HTML5 parser where libxml2 is not: on malformed markup (a
-``<title>`` after body content, a ``<div>`` inside a ``<p>``, ``<form>`` inside tables) the
-two build different trees, so about 6% of the corpus pages get different blocks.
+the blocks and their link characters. Lexbor parses and extracts text about 3x faster than
+libxml2 parses, but the per-element Python calls (two inserts per block element and per
+anchor, each making a node object) cost more than that saves: whole-page scoring is 0.90x
+the lxml front end's speed. And lexbor is an HTML5 parser where libxml2 is not: on
+malformed markup (a ``<title>`` after body content, a ``<div>`` or ``<br>`` that closes a
+``<p>``, a ``<form>`` inside a table) the two build different trees, so about 6% of the corpus
+pages get different blocks (part 5 of ``bench/throughput.py`` counts them).
 
 The markers are private-use characters; a page that already holds one is declined
 (:class:`Unsupported`).

@@ -12,6 +12,7 @@ Four parts, all on pages of ../shared/corpus (read from there, never copied into
    the corpus, peak RSS of the biggest process and of all its processes together.
 4. **Start-up**: CPU time of ``newsqual score one.html`` and of importing the package
    without the model, against ``python -c pass``.
+5. **Agreement**: how many corpus pages the lexbor prototype reads differently from lxml.
 
     python bench/throughput.py [--pages 300] [--rounds 3] [--scale-pages 400] [--stream 3000] [--skip PART ...]
                                [--baseline TREE]  # e.g. git worktree add /tmp/before COMMIT
@@ -125,6 +126,32 @@ def one_core(pages: list[Page], rounds: int, baseline: Path | None = None) -> No
     ours, traf = best["newsqual score_html (lxml front end, in use)"], best["trafilatura extract + metadata"]
     print(f"   newsqual / trafilatura: {ours / traf:.1f}x (target >= 10x); newsqual / lxml: {ours / floor:.2f}x (target >= 0.5x)")
     print(f"   lexbor prototype / lxml front end, whole score: {best['newsqual score_html (lexbor prototype front end)'] / ours:.2f}x")
+
+
+def agreement(rows: list[dict[str, str]]) -> None:
+    """Part 5: corpus pages where the lexbor prototype reads different blocks or head fields than lxml."""
+    import lexbor_front
+
+    from classifier import html_parser
+    from classifier.loader import decode_page, looks_like_html
+
+    differ = declined = html_pages = 0
+    for row in rows:
+        text = decode_page(gzip.decompress((CORPUS / row["file"]).read_bytes()), {}, 5 << 20)
+        if not looks_like_html(text):
+            continue
+        html_pages += 1
+        source = html_parser._XML_DECL.sub("", text[: html_parser.MAX_PARSE_CHARS], count=1)
+        try:
+            fast = lexbor_front.read_html(source)
+        except lexbor_front.Unsupported:
+            declined += 1
+            continue
+        slow = html_parser.read_html(source)
+        same_head = all(getattr(fast[0], f) == getattr(slow[0], f) for f in ("title", "meta", "canonical", "jsonld"))
+        differ += not same_head or fast[1] != slow[1]
+    print(f"5. Agreement: the lexbor prototype reads {differ} of {html_pages} HTML corpus pages differently from lxml "
+          f"({differ / html_pages:.1%}); {declined} declined (marker characters in the page)")
 
 
 def cores(rows: list[dict[str, str]], rounds: int) -> None:
@@ -252,7 +279,7 @@ def main() -> int:
     parser.add_argument("--scale-pages", type=int, default=400, help="pages in the folder and the WARC of part 2")
     parser.add_argument("--stream", type=int, default=3000, help="pages in the memory stream of part 3")
     parser.add_argument("--baseline", type=Path, help="another source tree of newsqual to score with too (before/after)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["one-core", "cores", "memory", "startup"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["one-core", "cores", "memory", "startup", "agreement"])
     args = parser.parse_args()
     if not (CORPUS / "manifest.jsonl").is_file():
         print(f"corpus not found at {CORPUS}", file=sys.stderr)
@@ -266,6 +293,8 @@ def main() -> int:
         memory(manifest(None), args.stream)
     if "startup" not in args.skip:
         startup(manifest(10))
+    if "agreement" not in args.skip:
+        agreement(manifest(None))
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -126,6 +126,15 @@ def one_core(pages: list[Page], rounds: int, baseline: Path | None = None) -> No
     ours, traf = best["newsqual score_html (lxml front end, in use)"], best["trafilatura extract + metadata"]
     print(f"   newsqual / trafilatura: {ours / traf:.1f}x (target >= 10x); newsqual / lxml: {ours / floor:.2f}x (target >= 0.5x)")
     print(f"   lexbor prototype / lxml front end, whole score: {best['newsqual score_html (lexbor prototype front end)'] / ours:.2f}x")
+    if baseline is not None:
+        name = f"newsqual score_html (baseline tree {baseline.name})"
+        same = sum(_same_result(before.score_html(d, u), scorer.score_html(d, u)) for d, u in pages)
+        print(f"   this tree / baseline tree: {ours / best[name]:.2f}x; identical score and signals on {same} of {len(pages)} pages")
+
+
+def _same_result(a: object, b: object) -> bool:
+    """True when two results have the same score, label and signal values."""
+    return all(getattr(a, f) == getattr(b, f) for f in ("score", "label", "signals"))
 
 
 def agreement(rows: list[dict[str, str]]) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -23,7 +23,7 @@ from .extras import require
 from .options import ScoreOptions
 from .output import ModelInfo, Sink, annotate, json_safe, open_sink
 from .scorer import Result, Scorer
-from .sources import expand_targets, is_url, is_warc_file, read_stdin, resume_key, unsupported_scheme
+from .sources import expand_targets, is_url, is_warc_file, read_stdin, resume_key, scheme_refusal, target_runs
 from .units import human_size
 
 app = typer.Typer(
@@ -98,25 +98,17 @@ def _crawl_options(concurrency: int, per_host: int, retries: int, respect_robots
 
 
 def _by_target(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: set[str], crawl: Any,
-               bar: ScoreProgress) -> Iterator[Any]:
-    """The results of each target in order (empty when resumed); runs of URLs are fetched concurrently."""
+               bar: ScoreProgress) -> Iterator[tuple[str, Iterable[Result]]]:
+    """Each target with its results, in order (none when resumed); runs of URLs are fetched concurrently."""
     from .fetch_many import score_urls  # noqa: PLC0415
 
-    i = 0
-    while i < len(targets):
-        if resume_key(targets[i]) in done:  # resumed: a page already written (WARC records are checked later)
-            yield ()
-            i += 1
-            continue
-        run = []
-        while i < len(targets) and is_url(targets[i]) and resume_key(targets[i]) not in done:
-            run.append(targets[i])
-            i += 1
-        if run:
-            yield from ([r] for r in score_urls(scorer, run, crawl))
-            continue
-        yield _score_target(scorer, targets[i], stdin_kind, bar)
-        i += 1
+    for kind, run in target_runs(targets, done):
+        if kind == "done":  # resumed: a page already written (WARC records are checked later)
+            yield run[0], ()
+        elif kind == "urls":
+            yield from ((url, [result]) for url, result in zip(run, score_urls(scorer, run, crawl), strict=True))
+        else:
+            yield run[0], _score_target(scorer, run[0], stdin_kind, bar)
 
 
 def _check_output_folder(output: Path) -> None:
@@ -157,9 +149,9 @@ EXIT_INTERRUPTED = 130
 
 def _score_target(scorer: Scorer, target: str, stdin_kind: StdinKind, bar: ScoreProgress) -> Iterator[Result]:
     """Results for one target: ``-`` (stdin), a WARC file (its counts go to stderr), a URL or a page file."""
-    scheme = unsupported_scheme(target)
-    if scheme is not None:
-        yield Result.failed(target, f"unsupported URL scheme {scheme}://: newsqual fetches http:// and https:// URLs only")
+    refusal = scheme_refusal(target)
+    if refusal is not None:
+        yield Result.failed(target, refusal)
     elif target == "-":
         try:
             data = read_stdin(sys.stdin.buffer, scorer.options.max_bytes)
@@ -181,8 +173,12 @@ def _score_warc(scorer: Scorer, target: str, bar: ScoreProgress) -> Iterator[Res
         bar.warc_at(result.source)
         yield result
     bar.end_warc()
-    if counts is None:
-        return
+    if counts is not None:
+        yield from _warc_end(target, counts)
+
+
+def _warc_end(target: str, counts: Any) -> Iterator[Result]:
+    """Print a WARC file's counts; an error result for damage not already reported record by record."""
     typer.echo(f"{target}: {warc_summary(counts)}", err=True)
     unreported = getattr(counts, "errors", 0) - len(getattr(counts, "problems", ()))  # problems were error rows
     if unreported > 0:
@@ -253,6 +249,7 @@ def score(
     retries: Annotated[int, typer.Option(help="Retries of a URL answered with 429 or 5xx (Retry-After is honoured).",
                                          min=0)] = 2,
     respect_robots: Annotated[bool, typer.Option("--respect-robots", help="Skip URLs robots.txt disallows.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per core; 1: in this process.")] = None,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -285,8 +282,53 @@ def score(
                     "score shards with --dask local --output DIR")
     scorer = _load(model, options)
     failed = _score_all(scorer, expanded, stdin_kind, as_json, _OutputPlan(output, resume, overwrite),
-                        _crawl_options(concurrency, per_host, retries, respect_robots))
+                        _Workers(jobs, model, _crawl_options(concurrency, per_host, retries, respect_robots)))
     raise typer.Exit(1 if failed else 0)
+
+
+@dataclass(frozen=True, slots=True)
+class _Workers:
+    """How targets are scored: processes (None: one per core), the model file workers reload, URL-list fetching."""
+
+    jobs: int | None = 1
+    model: Path | None = None
+    crawl: Any = None
+
+
+def _results(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: set[str], workers: _Workers,
+             bar: ScoreProgress) -> Iterator[Any]:
+    """Results in target order, each target followed by a ``TargetDone``; on a process pool unless one job fits."""
+    from .parallel import TargetDone, default_jobs  # noqa: PLC0415
+
+    jobs = workers.jobs or default_jobs()
+    if jobs > 1 and "-" not in targets and (len(targets) > 1 or any(is_warc_file(Path(t)) for t in targets)):
+        yield from _pooled(scorer, targets, jobs, done, workers, bar)
+        return
+    for target, results in _by_target(scorer, targets, stdin_kind, done, workers.crawl, bar):
+        yield from results
+        yield TargetDone(target)
+
+
+def _pooled(scorer: Scorer, targets: list[str], jobs: int, done: set[str], workers: _Workers,
+            bar: ScoreProgress) -> Iterator[Any]:
+    """The process pool's results, with the WARC byte bar, counts and damage row as in this process."""
+    from .parallel import TargetDone, score_targets  # noqa: PLC0415
+
+    warc: str | None = None
+    for item in score_targets(scorer, targets, jobs, done, workers.model, workers.crawl):
+        if isinstance(item, TargetDone):
+            if warc is not None:
+                bar.end_warc()
+                warc = None
+            if item.counts is not None:
+                yield from _warc_end(item.target, item.counts)
+        else:
+            head = item.source.rpartition("#")[0]
+            if warc is None and head and is_warc_file(Path(head)):
+                warc = head
+                bar.start_warc(head)
+            bar.warc_at(item.source)
+        yield item
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,7 +353,7 @@ class _OutputPlan:
 
 
 def _score_all(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, as_json: bool, plan: _OutputPlan,
-               crawl: Any = None) -> int:
+               workers: _Workers = _Workers()) -> int:
     """Score every target, print and write results; returns the number of failures."""
     model = ModelInfo.of(scorer)
     sink = plan.open(model)
@@ -319,17 +361,18 @@ def _score_all(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, as_jso
     tally, saved, interrupted = Tally(), 0, False
     try:
         with ScoreProgress(targets) as bar:
-            for results in _by_target(scorer, targets, stdin_kind, done, crawl, bar):
-                for result in results:
-                    if resume_key(result.source) in done:
-                        continue
-                    tally.add(result.error, result.label)
-                    row = annotate(result.to_dict(), model)
-                    _emit(bar, _json_line(row) if as_json else _render_row(result))
-                    if sink is not None:
-                        sink.write(row)
-                        saved += 1
-                bar.advance()
+            for result in _results(scorer, targets, stdin_kind, done, workers, bar):
+                if not isinstance(result, Result):  # a target is finished
+                    bar.advance()
+                    continue
+                if resume_key(result.source) in done:
+                    continue
+                tally.add(result.error, result.label)
+                row = annotate(result.to_dict(), model)
+                _emit(bar, _json_line(row) if as_json else _render_row(result))
+                if sink is not None:
+                    sink.write(row)
+                    saved += 1
     except KeyboardInterrupt:
         interrupted = True
     finally:

@@ -217,19 +217,27 @@ def _fetch_with_retries(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def score_urls(scorer: Any, urls: Iterable[str], crawl: CrawlOptions | None = None) -> Iterator[Any]:
-    """Fetch ``urls`` with :func:`fetch_many` under ``scorer.options`` and score each; Results in input order."""
+def limits_of(options: Any) -> FetchSettings:
+    """The fetch limits of a ``ScoreOptions``."""
+    o = options
+    return FetchSettings(max_bytes=o.max_bytes, connect_timeout=o.connect_timeout, read_timeout=o.read_timeout,
+                         budget=o.fetch_budget, max_redirects=o.max_redirects, user_agent=o.user_agent,
+                         allow_private=o.allow_private_addresses)
+
+
+def score_fetched(scorer: Any, url: str, got: Fetched | FetchError) -> Any:
+    """The Result for one fetched URL (an error result for a failed fetch)."""
     from dataclasses import replace  # noqa: PLC0415
 
     from .scorer import Result  # noqa: PLC0415 - the scorer does not import this module
 
-    o = scorer.options
-    limits = FetchSettings(max_bytes=o.max_bytes, connect_timeout=o.connect_timeout, read_timeout=o.read_timeout,
-                           budget=o.fetch_budget, max_redirects=o.max_redirects, user_agent=o.user_agent,
-                           allow_private=o.allow_private_addresses)
-    for url, got in fetch_many(urls, crawl, limits):
-        if isinstance(got, FetchError):
-            yield Result.failed(url, str(got))
-            continue
-        result = scorer.score_bytes(got.content, url, got.final_url, got.headers)
-        yield replace(result, final_url=got.final_url)
+    if isinstance(got, FetchError):
+        return Result.failed(url, str(got))
+    result = scorer.score_bytes(got.content, url, got.final_url, got.headers)
+    return replace(result, final_url=got.final_url)
+
+
+def score_urls(scorer: Any, urls: Iterable[str], crawl: CrawlOptions | None = None) -> Iterator[Any]:
+    """Fetch ``urls`` with :func:`fetch_many` under ``scorer.options`` and score each; Results in input order."""
+    for url, got in fetch_many(urls, crawl, limits_of(scorer.options)):
+        yield score_fetched(scorer, url, got)

@@ -48,15 +48,6 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
-class Link:
-    """An anchor: its visible text, its target and the block it sits in."""
-
-    text: str
-    href: str
-    block: int
-
-
-@dataclass(frozen=True, slots=True)
 class LinkList:
     """A run of headline-like links or lines, such as a "Related" or "Most read" list."""
 
@@ -84,7 +75,6 @@ class Page:
     title: str
     blocks: tuple[Block, ...]
     body: tuple[str, ...]
-    links: tuple[Link, ...] = ()
     link_lists: tuple[LinkList, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
     jsonld: tuple[Mapping[str, object], ...] = ()

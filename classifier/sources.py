@@ -12,7 +12,7 @@ import logging
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Final
@@ -45,6 +45,34 @@ def unsupported_scheme(target: str) -> str | None:
     if match is None or is_url(target):
         return None
     return match.group(1).lower()
+
+
+def scheme_refusal(target: str) -> str | None:
+    """The error for a URL whose scheme newsqual cannot fetch, or None."""
+    scheme = unsupported_scheme(target)
+    if scheme is None:
+        return None
+    return f"unsupported URL scheme {scheme}://: newsqual fetches http:// and https:// URLs only"
+
+
+def target_runs(targets: list[str], done: Collection[str]) -> Iterator[tuple[str, list[str]]]:
+    """Targets in order, grouped: ``("done", [t])`` resumed (``resume_key`` in ``done``), ``("urls", [...])``
+    a run of URLs to fetch together, ``("one", [t])`` anything else."""
+    i = 0
+    while i < len(targets):
+        if resume_key(targets[i]) in done:
+            yield "done", [targets[i]]
+            i += 1
+            continue
+        run = []
+        while i < len(targets) and is_url(targets[i]) and resume_key(targets[i]) not in done:
+            run.append(targets[i])
+            i += 1
+        if run:
+            yield "urls", run
+        else:
+            yield "one", [targets[i]]
+            i += 1
 
 
 def is_page_file(path: Path) -> bool:

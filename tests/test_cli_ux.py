@@ -137,7 +137,7 @@ def test_ctrl_c_exits_130_and_says_what_was_saved(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(Scorer, "score_many", interrupted)
     out = tmp_path / "r.jsonl"
-    result = runner.invoke(app, ["score", str(EXAMPLES), "-o", str(out)])
+    result = runner.invoke(app, ["score", "-j", "1", str(EXAMPLES), "-o", str(out)])  # score_many runs in this process
     assert result.exit_code == 130
     assert f"1 result(s) of this run saved to {out}" in result.stderr and "--resume" in result.stderr
     assert len(out.read_text().splitlines()) == 1

@@ -16,6 +16,8 @@ EXTRA_OF = {
     "pyarrow": "parquet",
     "distributed": "dask",
     "scrapy": "scrapy",
+    "datasketch": "crawl",
+    "tldextract": "crawl",
 }
 
 

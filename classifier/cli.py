@@ -96,6 +96,8 @@ def score(
     threshold: ThresholdOpt = None,
     top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
     max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+    crawl: Annotated[bool, typer.Option("--crawl", help="Find copies across the batch and name the original (crawl_ reasons).")] = False,
+    index: Annotated[Path | None, typer.Option("--index", help="Check pages against this reference index (see `newsqual index build`).")] = None,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -115,6 +117,8 @@ def score(
         expanded = list(expand_targets(targets or [], from_file))
     except InputError as exc:
         raise _fail(str(exc)) from None
+    if crawl or index is not None:
+        raise typer.Exit(_score_crawl(scorer, expanded, crawl, index, as_json, output))
     failed = _score_all(scorer, expanded, stdin_kind, as_json, output, resume)
     raise typer.Exit(1 if failed else 0)
 
@@ -355,6 +359,101 @@ def serve(
         run(host=host, port=port, model=str(model) if model else None, workers=workers, threshold=threshold)
     except ModelError as exc:
         raise _fail(str(exc)) from None
+
+
+# --- crawl mode: `score --crawl`, `score --index`, `index build`, `sites` (classifier/crawl) ---
+
+index_app = typer.Typer(help="Build and inspect reference indexes of known pages.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _need(feature: str, *modules: str) -> None:
+    """Exit with the install hint unless the optional modules are there."""
+    try:
+        require(feature, *modules)
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
+
+
+def _score_crawl(scorer: Scorer, targets: list[str], crawl: bool, index_dir: Path | None, as_json: bool,
+                 output: Path | None) -> int:
+    """Score with copy detection across the batch and/or a reference index; returns the exit code."""
+    _need("--crawl and --index", "datasketch", "tldextract")
+    if "-" in targets:
+        raise _fail("--crawl and --index read files, folders, WARC files and URLs, not stdin")
+    from .crawl.batch import crawl_results  # noqa: PLC0415
+    from .crawl.index import ReferenceIndex  # noqa: PLC0415
+    from .output import open_sink  # noqa: PLC0415
+
+    try:
+        index = ReferenceIndex.open(index_dir) if index_dir is not None else None
+        sink = open_sink(output) if output is not None else None
+    except (InputError, ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    failed = 0
+    try:
+        for result in crawl_results(scorer, targets, across_batch=crawl, index=index):
+            failed += result.error is not None
+            typer.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else _render_row(result))
+            if sink is not None:
+                sink.write(result.to_dict())
+    finally:
+        if sink is not None:
+            sink.close()
+        if index is not None:
+            index.close()
+    if failed:
+        typer.echo(f"{failed} target(s) failed", err=True)
+    return 1 if failed else 0
+
+
+@index_app.command("build")
+def index_build(
+    sources: Annotated[list[str], typer.Argument(help="Pages to store: files, folders (recursive), WARC files or URLs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Index folder (created; an existing index is added to).")],
+    from_file: Annotated[Path | None, typer.Option("--from-file", help="Read more sources from this file, one a line.")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+) -> None:
+    """Store the body signatures of known pages (a crawl of trusted outlets, a WARC file) for `score --index`."""
+    _need("newsqual index", "datasketch", "tldextract")
+    from .crawl.index import build_index  # noqa: PLC0415
+
+    try:
+        report = build_index(out, list(expand_targets(sources, from_file)), max_bytes)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    for line in report.failures:
+        typer.echo(f"failed {line}", err=True)
+    typer.echo(json.dumps(asdict(report)))
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def sites(
+    results: Annotated[list[Path], typer.Argument(help="JSON lines written by `score --crawl --json` or `--output`.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for sites.jsonl, sites.html and the plot.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+    threshold: Annotated[float, typer.Option(help="Share of a site's pages flagged or copied above which the site is flagged.")] = 0.5,
+) -> None:
+    """Verdicts per registered domain: pages, share flagged, share of uncredited copies, repeated widgets, evidence."""
+    _need("newsqual sites", "tldextract")
+    from .crawl.sites import load_results, render_table, site_verdicts, write_report  # noqa: PLC0415
+
+    try:
+        verdicts = site_verdicts(load_results(results), threshold)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        for v in verdicts:
+            typer.echo(json.dumps(v.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(render_table(verdicts))
+    if out is not None:
+        try:
+            paths = write_report(verdicts, out)
+        except (OSError, MissingDependency) as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"report: {', '.join(map(str, paths))}", err=True)
 
 
 def main() -> None:

@@ -27,7 +27,7 @@ OTHER = (
 def article(url: str, paragraphs: tuple[str, ...] = STORY, day: str | None = "2023-09-18", byline: str | None = "Ann Reporter",
             canonical: str | None = None, credit: str = "", extra: str = "", site_name: str = "") -> str:
     """An article page at ``url``."""
-    head = [f"<title>Council approves bus lanes</title>"]
+    head = ["<title>Council approves bus lanes</title>"]
     if day:
         head.append(f"<meta property='article:published_time' content='{day}T08:00:00Z'>")
     if byline:

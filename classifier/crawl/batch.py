@@ -9,13 +9,14 @@ goes through ``score_page`` after its one parse, so no page is parsed twice.
 from __future__ import annotations
 
 import logging
-from collections.abc import Hashable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..page import Page
-from ..scorer import Result, Scorer
+from ..scorer import Reason, Result, Scorer
 from .facts import PageFacts, page_facts
+from .index import ReferenceIndex
 from .lsh import find_pairs
 from .original import Member, Verdict, assign
 from .reasons import combine, skip_reason, verdict_reason
@@ -73,35 +74,79 @@ def score_with_entries(scorer: CollectingScorer, results: Iterable[Result]) -> I
         yield result, entry if result.ok else None
 
 
-def judge(entries: Mapping[Hashable, Entry]) -> dict[Hashable, Verdict]:
-    """Verdicts for the pages of a batch that have copies on other sites."""
+Key = tuple[int, int]  # (0, position in the batch) or (1, id in the reference index)
+
+
+def judge(entries: Mapping[Key, Entry]) -> dict[Key, Verdict]:
+    """Verdicts for the pages that have copies on other sites."""
     signed = {k: e.signature for k, e in entries.items() if e.signature is not None}
     pairs = find_pairs(signed)
     members = {k: Member(k, entries[k].facts, sig) for k, sig in signed.items()}
     return assign(pairs, members)
 
 
-def apply(results: list[tuple[Result, Entry | None]], verdicts: Mapping[Hashable, Verdict],
-          threshold: float) -> list[Result]:
-    """Results with their crawl reason (a verdict, or a skip) folded in; keys are list positions."""
-    out = []
-    for i, (result, entry) in enumerate(results):
-        if entry is None:
-            out.append(result)
-        elif i in verdicts:
-            out.append(combine(result, verdict_reason(verdicts[i], entry.facts), threshold))
-        elif entry.skip:
-            out.append(combine(result, skip_reason(entry.skip), threshold))
-        else:
-            out.append(result)
+def index_entries(index: ReferenceIndex | None, entries: Iterable[Entry | None]) -> dict[Key, Entry]:
+    """The reference-index pages similar to any of ``entries``."""
+    out: dict[Key, Entry] = {}
+    if index is None:
+        return out
+    for entry in entries:
+        if entry is not None and entry.signature is not None:
+            for hit in index.query(entry.signature):
+                out[(1, hit.id)] = Entry(hit.facts, hit.signature)
     return out
+
+
+def crawl_reason(key: Key, entry: Entry | None, verdicts: Mapping[Key, Verdict]) -> Reason | None:
+    """The crawl reason of one batch page: its verdict, or why it has no signature."""
+    if entry is None:
+        return None
+    if key in verdicts:
+        return verdict_reason(verdicts[key], entry.facts)
+    return skip_reason(entry.skip) if entry.skip else None
+
+
+def _fold(result: Result, reason: Reason | None, threshold: float) -> Result:
+    """The result with its crawl reason, if any, folded in."""
+    return combine(result, reason, threshold) if reason is not None else result
+
+
+def crawl_results(scorer: Scorer, sources: Iterable[str], across_batch: bool = True,
+                  index: ReferenceIndex | None = None) -> Iterator[Result]:
+    """Score every source and judge copies: across the whole batch (buffered), and/or against ``index``.
+
+    With ``across_batch`` False only the index is consulted, and each page streams out as it is scored."""
+    collecting = CollectingScorer.wrap(scorer)
+    scored = score_with_entries(collecting, collecting.score_many(sources))
+    if not across_batch:
+        for result, entry in scored:
+            entries = {(0, 0): entry, **index_entries(index, [entry])} if entry else {}
+            yield _fold(result, crawl_reason((0, 0), entry, judge(entries)), scorer.threshold)
+        return
+    pairs = list(scored)
+    entries = {(0, i): e for i, (_, e) in enumerate(pairs) if e is not None}
+    verdicts = judge({**entries, **index_entries(index, entries.values())})
+    log.info("crawl: %d pages, %d with a verdict", len(pairs), sum(k[0] == 0 for k in verdicts))
+    for i, (result, entry) in enumerate(pairs):
+        yield _fold(result, crawl_reason((0, i), entry, verdicts), scorer.threshold)
 
 
 def crawl_batch(scorer: Scorer, sources: Iterable[str]) -> list[Result]:
     """Score every source, then judge copies across the whole batch."""
-    collecting = CollectingScorer.wrap(scorer)
-    pairs = list(score_with_entries(collecting, collecting.score_many(sources)))
-    entries = {i: e for i, (_, e) in enumerate(pairs) if e is not None}
-    verdicts = judge(entries)
-    log.info("crawl: %d pages, %d with a verdict", len(pairs), len(verdicts))
-    return apply(pairs, verdicts, scorer.threshold)
+    return list(crawl_results(scorer, sources))
+
+
+class ParsingScorer(CollectingScorer):
+    """Parses pages and keeps their crawl entries without scoring them (for building an index)."""
+
+    def score_page(self, page: Page, source: str) -> Result:
+        """Keep the page's crawl entry; the result carries no score."""
+        self.last = entry_of(page, source)
+        return Result(source=source, score=None, label="parsed", final_url=page.url)
+
+    @classmethod
+    def for_building(cls, max_bytes: int | None = None) -> ParsingScorer:
+        """A parser with the default options (and ``max_bytes``); it needs no model."""
+        from ..options import ScoreOptions  # noqa: PLC0415
+
+        return cls(None, ScoreOptions(max_bytes=max_bytes) if max_bytes else ScoreOptions())

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..page import DateClaim, Page
-from ..signals.syndication import author_missing
+from ..signals.syndication import attribution_lines, author_missing
 from . import settings
 from .domains import site_of
 
@@ -33,6 +33,7 @@ class PageFacts:
     link_sites: tuple[str, ...] = ()
     credit_lines: tuple[str, ...] = ()  # short lines that credit someone, squashed (letters and digits)
     wire: str | None = None  # the wire agency the page credits, if any
+    attribution: str = ""  # an attribution line ("Source: …", "Originally published at …"), if any
     byline: bool = False
     names: tuple[str, ...] = ()  # what the site calls itself, squashed (domain label, og:site_name)
 
@@ -133,6 +134,6 @@ def page_facts(page: Page, source: str) -> PageFacts:
     return PageFacts(
         source=source, url=page.url, site=site, day=day, day_note=note, canonical=page.canonical,
         canonical_site=site_of(page.canonical), link_sites=_link_sites(page), credit_lines=_credit_lines(page),
-        wire=wire_credit(page), byline=page.kind == "html" and author_missing(page).value == 0.0,
+        wire=wire_credit(page), attribution=attribution_lines(page).evidence, byline=page.kind == "html" and author_missing(page).value == 0.0,
         names=_names(page, site),
     )

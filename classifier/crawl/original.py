@@ -3,7 +3,8 @@
 Each member gets points for the evidence a person would weigh (see :func:`points`); the member
 with most points is the original (ties: the earlier credible date, then the first seen). Every
 other member is then *credited* syndication (its canonical link points at the original, it links
-to or names the original's site, or it credits a wire agency), *uncredited* (a scraper signal),
+to or names the original's site, it credits a wire agency, or it has an attribution line such as
+"Source: Vancouver Sun"), *uncredited* (a scraper signal),
 or a *same-site* duplicate (the original's own site, e.g. a print and an AMP page).
 Members whose body is not similar to the original itself leave the cluster and are grouped anew,
 so chains of pairwise-similar pages never make one giant cluster.
@@ -76,7 +77,9 @@ def credit_of(copy: PageFacts, original: PageFacts) -> str:
     how = credits(copy, original)
     if how:
         return how
-    return f"credits {copy.wire}" if copy.wire else ""
+    if copy.wire:
+        return f"credits {copy.wire}"
+    return f"attribution line {copy.attribution!r}" if copy.attribution else ""
 
 
 def points(m: PageFacts, others: Sequence[PageFacts], earliest: str | None) -> tuple[float, list[str]]:

@@ -64,8 +64,9 @@ def credits(a: PageFacts, b: PageFacts) -> str:
     """How ``a`` credits ``b`` ("links to x.com", "names x"), or ""."""
     if b.site and a.site != b.site and b.site in a.link_sites:
         return f"links to {b.site}"
+    lines = [line for line in a.credit_lines if not any(own in line for own in a.names)]  # not its own name
     for name in b.names:
-        if any(name in line for line in a.credit_lines):
+        if any(name in line for line in lines):
             return f"names {name}"
     return ""
 

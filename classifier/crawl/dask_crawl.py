@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..output import to_json_line
 from ..scorer import Result
 from ..warc import WarcCounts
 from . import settings

@@ -110,6 +110,8 @@ def score(
         options = ScoreOptions(threshold=threshold, top_reasons=top, max_bytes=max_bytes)
     except ValueError as exc:
         raise _fail(str(exc)) from None
+    if dask and crawl:
+        raise typer.Exit(_run_dask_crawl(dask, targets or [], output, model, threshold))
     if dask:
         raise typer.Exit(_run_dask(dask, targets or [], output, model, threshold))
     scorer = _load(model, options)
@@ -378,7 +380,7 @@ def _need(feature: str, *modules: str) -> None:
 def _score_crawl(scorer: Scorer, targets: list[str], crawl: bool, index_dir: Path | None, as_json: bool,
                  output: Path | None) -> int:
     """Score with copy detection across the batch and/or a reference index; returns the exit code."""
-    _need("--crawl and --index", "datasketch", "tldextract")
+    _need("--crawl and --index", "rensa", "tldextract")
     if "-" in targets:
         raise _fail("--crawl and --index read files, folders, WARC files and URLs, not stdin")
     from .crawl.batch import crawl_results  # noqa: PLC0415
@@ -407,6 +409,24 @@ def _score_crawl(scorer: Scorer, targets: list[str], crawl: bool, index_dir: Pat
     return 1 if failed else 0
 
 
+def _run_dask_crawl(scheduler: str, targets: list[str], out: Path | None, model: Path | None,
+                    threshold: float | None) -> int:
+    """Score shards on Dask with copy detection across all of them; one JSONL per shard in ``out``."""
+    _need("--dask --crawl", "distributed", "rensa", "tldextract")
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    from .crawl.dask_crawl import crawl_shards  # noqa: PLC0415
+    from .distributed import _client  # noqa: PLC0415
+
+    if out is None:
+        raise _fail("--dask needs --output DIR for the per-shard result files")
+    shards = [Path(t) for t in expand_targets(targets)]
+    with _client(None if scheduler == "local" else scheduler) as client:
+        report = crawl_shards(shards, out, client, model=model, threshold=threshold)
+    typer.echo(json.dumps({"pages": report.pages, "pairs": len(report.pairs), "verdicts": len(report.verdicts),
+                           "outputs": report.outputs}))
+    return 0
+
+
 @index_app.command("build")
 def index_build(
     sources: Annotated[list[str], typer.Argument(help="Pages to store: files, folders (recursive), WARC files or URLs.")],
@@ -415,7 +435,7 @@ def index_build(
     max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
 ) -> None:
     """Store the body signatures of known pages (a crawl of trusted outlets, a WARC file) for `score --index`."""
-    _need("newsqual index", "datasketch", "tldextract")
+    _need("newsqual index", "rensa", "tldextract")
     from .crawl.index import build_index  # noqa: PLC0415
 
     try:

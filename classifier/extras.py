@@ -16,7 +16,7 @@ EXTRA_OF = {
     "pyarrow": "parquet",
     "distributed": "dask",
     "scrapy": "scrapy",
-    "datasketch": "crawl",
+    "rensa": "crawl",
     "tldextract": "crawl",
 }
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasketch", reason="crawl mode needs the 'crawl' extra (datasketch)")
+pytest.importorskip("rensa", reason="crawl mode needs the 'crawl' extra (rensa)")
 pytest.importorskip("tldextract", reason="crawl mode needs the 'crawl' extra (tldextract)")
 
 from classifier.crawl import crawl_batch, entry_of, judge  # noqa: E402

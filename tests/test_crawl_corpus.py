@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasketch", reason="crawl mode needs the 'crawl' extra (datasketch)")
+pytest.importorskip("rensa", reason="crawl mode needs the 'crawl' extra (rensa)")
 pytest.importorskip("tldextract", reason="crawl mode needs the 'crawl' extra (tldextract)")
 pytest.importorskip("warcio", reason="the test crawl is written as a WARC file (the 'warc' extra)")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasketch", reason="crawl mode needs the 'crawl' extra (datasketch)")
+pytest.importorskip("rensa", reason="crawl mode needs the 'crawl' extra (rensa)")
 pytest.importorskip("tldextract", reason="crawl mode needs the 'crawl' extra (tldextract)")
 pytest.importorskip("warcio", reason="shards are WARC files (the 'warc' extra)")
 distributed = pytest.importorskip("distributed", reason="needs the 'dask' extra")
@@ -82,3 +82,16 @@ def test_dask_crawl_equals_one_process(client: object, tmp_path: Path) -> None:
         want = single[row["source"]]
         assert (row["score"], row["label"], row["reasons"]) == (want["score"], want["label"], want["reasons"])
     assert sum(any(r["signal"] == "crawl_uncredited_copy" for r in row["reasons"]) for row in rows) == 9
+
+
+def test_cli_dask_crawl_writes_shard_outputs(client: object, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from classifier.cli import app
+
+    paths = shards(tmp_path)
+    address = client.scheduler.address  # type: ignore[attr-defined]
+    got = CliRunner().invoke(app, ["score", *map(str, paths), "--dask", address, "--crawl", "--output", str(tmp_path / "o")])
+    assert got.exit_code == 0, got.output
+    summary = json.loads(got.stdout)
+    assert summary["pages"] == 13 and summary["verdicts"] == 12 and len(summary["outputs"]) == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("datasketch", reason="crawl mode needs the 'crawl' extra (datasketch)")
+pytest.importorskip("rensa", reason="crawl mode needs the 'crawl' extra (rensa)")
 pytest.importorskip("tldextract", reason="crawl mode needs the 'crawl' extra (tldextract)")
 
 from typer.testing import CliRunner  # noqa: E402

@@ -1,6 +1,6 @@
 """Crawl mode: copy detection across a batch, naming the original, a reference index, site verdicts.
 
-Needs the ``crawl`` extra (datasketch, tldextract). Modules:
+Needs the ``crawl`` extra (rensa, tldextract). Modules:
 
 - :mod:`.signatures`: MinHash signatures of article bodies, or a skip reason
 - :mod:`.facts`: what naming the original needs from a parsed page

@@ -40,7 +40,9 @@ VERSION = "1"
 
 def _settings() -> dict[str, str]:
     """The settings an index must share with the signatures queried against it."""
-    return {"version": VERSION, "num_perm": str(settings.NUM_PERM), "bands": str(settings.BANDS),
+    from rensa import RMinHash  # noqa: PLC0415
+
+    return {"version": VERSION, "minhash": f"rensa.RMinHash/{RMinHash.ALGORITHM_VERSION}", "num_perm": str(settings.NUM_PERM), "bands": str(settings.BANDS),
             "rows": str(settings.ROWS), "seed": str(settings.SEED), "shingle": str(settings.SHINGLE)}
 
 
@@ -148,7 +150,7 @@ class ReferenceIndex:
             c.executemany("INSERT INTO pages(id, source, url, sig, facts) VALUES (?, ?, NULL, ?, ?)",
                           ((start + i, f"synthetic:{start + i}", row.astype("<u4").tobytes(), facts)
                            for i, row in enumerate(sigs)))
-            keys = np.stack([band_keys(row) for row in sigs])
+            keys = band_keys(sigs)
             ids = np.arange(start, start + len(sigs), dtype=np.int64)
             order = np.lexsort((np.repeat(ids, keys.shape[1]), keys.ravel()))
             flat, pages = keys.ravel()[order], np.repeat(ids, keys.shape[1])[order]

@@ -24,12 +24,15 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
 def band_keys(values: np.ndarray, bands: int = settings.BANDS, rows: int = settings.ROWS) -> np.ndarray:
-    """One int64 key per band: the band number in the high bits, a 32-bit hash of its values below."""
-    v = np.asarray(values[: bands * rows], dtype=np.uint64).reshape(bands, rows)
-    acc = np.zeros(bands, dtype=np.uint64)
+    """One int64 key per band: the band number in the high bits, a 32-bit hash of its values below.
+
+    ``values`` is one signature, or a 2-D array of them (then one row of keys per signature)."""
+    v = np.asarray(values, dtype=np.uint64)[..., : bands * rows]
+    v = v.reshape(*v.shape[:-1], bands, rows)
+    acc = np.zeros(v.shape[:-1], dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(rows):
-            acc = (acc + v[:, j] + np.uint64(j + 1)) * _MIX
+            acc = (acc + v[..., j] + np.uint64(j + 1)) * _MIX
     h = (acc >> np.uint64(32)).astype(np.int64)
     return (np.arange(bands, dtype=np.int64) << np.int64(32)) | h
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-#: MinHash permutations per signature (datasketch ``affine32``: 4 bytes each, 512 bytes a signature).
+#: MinHash permutations per signature (rensa ``RMinHash``: 4 bytes each, 512 bytes a signature).
 NUM_PERM: Final = 128
 #: LSH banding: BANDS bands of ROWS values each (BANDS * ROWS <= NUM_PERM). A pair with Jaccard s
 #: becomes a candidate with probability 1 - (1 - s**ROWS)**BANDS: 0.87 at s=0.5, 0.99 at s=0.6.

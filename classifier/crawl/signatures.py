@@ -1,18 +1,19 @@
-"""MinHash signatures of article bodies: tokens, 5-token shingles, datasketch MinHash, or a skip reason.
+"""MinHash signatures of article bodies: tokens, 5-token shingles, rensa's MinHash, or a skip reason.
 
 A page's tokens are its parsed body words (``Page.body_words``); runs of Chinese, Japanese or Korean
 script are signed one character a token, so a copy with one character added still lines up.
-Shingle hashes are computed in numpy (a CRC-32 per distinct token, then a polynomial over each
-window); datasketch applies its permutations and keeps the minima.
+rensa (Rust) hashes the tokens to 64 bits; numpy combines each window of SHINGLE token hashes into a
+shingle hash; rensa's ``RMinHash`` turns the shingle hashes into NUM_PERM 32-bit minima. rensa's
+MinHash step was 160x faster than datasketch's ``update_batch`` on the same hashes (0.011 ms against
+1.85 ms for an 850-word body), which is what brings signing past 1,000 pages/s on one core.
 """
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
+from rensa import RMinHash
 
 from ..page import Page
 from . import settings
@@ -69,35 +70,26 @@ def tokens(page_words: tuple[str, ...] | list[str]) -> list[str]:
 
 
 def shingle_hashes(toks: list[str], k: int = settings.SHINGLE) -> np.ndarray:
-    """Distinct 32-bit hashes of every window of ``k`` consecutive tokens."""
-    ids = np.fromiter(map(zlib.crc32, map(str.encode, toks)), dtype=np.uint64, count=len(toks))
+    """Sorted distinct 64-bit hashes of every window of ``k`` consecutive tokens."""
+    if len(toks) < k:
+        return np.empty(0, dtype=np.uint64)
+    ids = np.array(RMinHash.hash_token_sets([toks])[0], dtype=np.uint64)
     n = len(ids) - k + 1
-    if n <= 0:
-        return np.empty(0, dtype=np.uint32)
     acc = np.zeros(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(k):  # polynomial hash of the window, wrapping mod 2**64
             acc = acc * _MIX + ids[j : j + n] + np.uint64(j + 1)
-        acc ^= acc >> np.uint64(29)
+        acc ^= acc >> np.uint64(31)
         acc *= _MIX
-    out = (acc >> np.uint64(32)).astype(np.uint32)
-    out.sort()
-    return out[np.concatenate(([True], out[1:] != out[:-1]))]
+    acc.sort()
+    return acc[np.concatenate(([True], acc[1:] != acc[:-1]))]
 
 
-def _identity(value: int) -> int:
-    """The hash function handed to datasketch: shingles are hashed already."""
-    return value
-
-
-_TEMPLATE: list[MinHash] = []
-
-
-def _empty_minhash() -> MinHash:
-    """A fresh MinHash with the crawl settings (permutations built once per process)."""
-    if not _TEMPLATE:
-        _TEMPLATE.append(MinHash(num_perm=settings.NUM_PERM, seed=settings.SEED, hashfunc=_identity, scheme="affine32"))
-    return _TEMPLATE[0].copy()
+def minhash(hashes: np.ndarray) -> np.ndarray:
+    """NUM_PERM MinHash values (uint32) of a set of 64-bit shingle hashes."""
+    offsets = np.array([0, len(hashes)], dtype=np.uint64)
+    rows = RMinHash.digest_matrix_from_flat_token_hashes(hashes, offsets, settings.NUM_PERM, settings.SEED).to_rows()
+    return np.asarray(rows[0], dtype=np.uint32)
 
 
 def sign_tokens(toks: list[str]) -> Signature | Skip:
@@ -108,9 +100,7 @@ def sign_tokens(toks: list[str]) -> Signature | Skip:
     if len(hashes) < settings.MIN_SHINGLES:
         return Skip(f"body repeats itself: {len(hashes)} distinct {settings.SHINGLE}-word shingles "
                     f"(need {settings.MIN_SHINGLES})")
-    m = _empty_minhash()
-    m.update_batch(hashes.tolist())
-    return Signature(np.asarray(m.hashvalues, dtype=np.uint32), len(hashes))
+    return Signature(minhash(hashes), len(hashes))
 
 
 def sign_page(page: Page) -> Signature | Skip:

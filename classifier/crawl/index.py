@@ -54,7 +54,7 @@ def facts_to_json(facts: PageFacts) -> str:
 def facts_from_json(text: str) -> PageFacts:
     """The inverse of :func:`facts_to_json` (lists back to tuples)."""
     raw: dict[str, Any] = json.loads(text)
-    return PageFacts(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})
+    return PageFacts(**{k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()})  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,15 +8,23 @@ every member to its first one only (a bucket that large holds one boilerplate te
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
 from . import settings
 from .signatures import Signature
 
-Id = TypeVar("Id", bound=Hashable)
+
+class _Key(Protocol):
+    """What a page key must be: hashable and ordered (ints, strings, tuples of them)."""
+
+    def __hash__(self) -> int: ...
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+Id = TypeVar("Id", bound=_Key)
 
 #: Largest bucket whose members are all paired with each other.
 MAX_BUCKET = 64
@@ -39,7 +47,7 @@ def band_keys(values: np.ndarray, bands: int = settings.BANDS, rows: int = setti
 
 def bucket_pairs(members: Sequence[Id]) -> Iterator[tuple[Id, Id]]:
     """Candidate pairs of one bucket (members sorted): all pairs, or a star on the first for a huge bucket."""
-    ordered = sorted(set(members))  # type: ignore[type-var]
+    ordered = sorted(set(members))
     if len(ordered) > MAX_BUCKET:
         yield from ((ordered[0], other) for other in ordered[1:])
         return
@@ -73,7 +81,7 @@ def find_pairs(signatures: Mapping[Id, Signature], threshold: float = settings.S
     """Every near-duplicate pair among ``signatures`` (one process), with its similarity."""
     table = buckets((item, band_keys(sig.values)) for item, sig in signatures.items())
     candidates = {pair for members in table.values() if len(members) > 1 for pair in bucket_pairs(members)}
-    return verified(sorted(candidates), signatures, threshold)  # type: ignore[type-var]
+    return verified(sorted(candidates), signatures, threshold)
 
 
 def components(pairs: Iterable[tuple[Id, Id]]) -> list[list[Id]]:
@@ -89,8 +97,8 @@ def components(pairs: Iterable[tuple[Id, Id]]) -> list[list[Id]]:
     for a, b in pairs:
         ra, rb = root(a), root(b)
         if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)  # type: ignore[type-var]
+            parent[max(ra, rb)] = min(ra, rb)
     groups: dict[Id, list[Id]] = defaultdict(list)
     for x in parent:
         groups[root(x)].append(x)
-    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))  # type: ignore[type-var]
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))

@@ -12,17 +12,15 @@ so chains of pairwise-similar pages never make one giant cluster.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Generic, TypeVar
+from typing import Generic
 
 from . import settings
 from .facts import PageFacts
-from .lsh import components
+from .lsh import Id, components
 from .signatures import Signature
-
-Id = TypeVar("Id", bound=Hashable)
 
 ORIGINAL, CREDITED, UNCREDITED, SAME_SITE = "original", "credited", "uncredited", "same_site"
 

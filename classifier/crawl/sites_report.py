@@ -27,7 +27,7 @@ def write_plot(verdicts: Sequence[SiteVerdict], path: Path) -> Path:
         group = [v for v in verdicts if v.flagged == flagged]
         ax.scatter([v.uncredited_share for v in group], [v.flagged_share for v in group],
                    s=[20 + 8 * min(v.pages, 40) for v in group], c=color, alpha=0.6, label=f"{label} ({len(group)})")
-    for v in sorted(verdicts, key=lambda v: -v.score)[:8]:
+    for v in sorted((v for v in verdicts if v.flagged), key=lambda v: -v.score)[:8]:  # name the flagged ones
         ax.annotate(v.site, (v.uncredited_share, v.flagged_share), fontsize=8, xytext=(4, 4), textcoords="offset points")
     ax.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="share of pages that are uncredited copies",
            ylabel="share of pages flagged low quality", title="Sites: copying and flagging (marker size: pages)")

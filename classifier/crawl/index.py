@@ -143,18 +143,21 @@ class ReferenceIndex:
             c.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", bands)
         return added
 
-    def add_raw(self, sigs: np.ndarray, start: int = 0) -> None:
-        """Store bare signature rows (uint32, NUM_PERM columns) as pages ``synthetic:N`` (for the bench)."""
-        facts = "{}"
+    def add_raw(self, sigs: np.ndarray, start: int = 0, slice_rows: int = 1_000_000) -> None:
+        """Store bare signature rows (uint32, NUM_PERM columns) as pages ``synthetic:N`` (for the bench).
+
+        All band rows of the call are sorted by key first, so a bulk load appends to the B-tree in order."""
         with self.conn as c:
-            c.executemany("INSERT INTO pages(id, source, url, sig, facts) VALUES (?, ?, NULL, ?, ?)",
-                          ((start + i, f"synthetic:{start + i}", row.astype("<u4").tobytes(), facts)
+            c.executemany("INSERT INTO pages(id, source, url, sig, facts) VALUES (?, ?, NULL, ?, '{}')",
+                          ((start + i, f"synthetic:{start + i}", row.astype("<u4").tobytes())
                            for i, row in enumerate(sigs)))
-            keys = band_keys(sigs)
-            ids = np.arange(start, start + len(sigs), dtype=np.int64)
-            order = np.lexsort((np.repeat(ids, keys.shape[1]), keys.ravel()))
-            flat, pages = keys.ravel()[order], np.repeat(ids, keys.shape[1])[order]
-            c.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", zip(flat.tolist(), pages.tolist(), strict=True))
+            keys = band_keys(sigs).ravel()
+            pages = np.repeat(np.arange(start, start + len(sigs), dtype=np.int64), settings.BANDS)
+            order = np.lexsort((pages, keys))
+            keys, pages = keys[order], pages[order]
+            for lo in range(0, len(keys), slice_rows):
+                c.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)",
+                              zip(keys[lo : lo + slice_rows].tolist(), pages[lo : lo + slice_rows].tolist(), strict=True))
 
     def candidates(self, sig: Signature) -> list[int]:
         """Ids of stored pages sharing a band key with ``sig`` (at most MAX_BUCKET a key)."""

@@ -100,13 +100,15 @@ def _copy_page(article: Page, orig_url: str, domain: str, kind: str, rng: random
     """A copy of ``article`` on ``domain``: (html, url, credited)."""
     paras = list(article.body)
     paras = paras[: max(3, int(len(paras) * rng.uniform(0.75, 1.0)))]
+    title = article.title[:120]
     if kind == SCRAPER:  # scrapers strip the wire credits of what they copy
         paras = [_WIRE_NAMES.sub("", p) for p in paras]
+        title = _WIRE_NAMES.sub("", title)
     day = next((d.day for d in article.dates if not d.source.startswith("http")), "2020-01-01")
     credited = kind == PARTNER
     meta_day, url_day = _copy_dates(rng, day) if not credited else ((date.fromisoformat(day) + timedelta(days=rng.randint(0, 3))).isoformat(),) * 2
     url = f"https://www.{domain}/{url_day.replace('-', '/')}/story-{slug}.html"
-    head = [f"<title>{html.escape(article.title[:120])} - {domain}</title>",
+    head = [f"<title>{html.escape(title)} - {domain}</title>",
             f"<meta property='article:published_time' content='{meta_day}T09:00:00Z'>"]
     tail = ""
     if credited:
@@ -124,7 +126,7 @@ def _copy_page(article: Page, orig_url: str, domain: str, kind: str, rng: random
     widget = "" if credited else "<aside><h3>Trending now</h3><ul>" + "".join(
         f"<li><a href='https://www.{domain}/t/{i}'>{w}</a></li>" for i, w in enumerate(_WIDGET)) + "</ul></aside>"
     page = (f"<html><head>{''.join(head)}</head><body><header><a href='/'>{domain}</a></header><article>"
-            f"<h1>{html.escape(article.title[:120])}</h1>{body}{tail}</article>{widget}"
+            f"<h1>{html.escape(title)}</h1>{body}{tail}</article>{widget}"
             f"<footer>(c) {domain}</footer></body></html>")
     return page, url, credited
 

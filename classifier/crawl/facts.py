@@ -31,7 +31,7 @@ class PageFacts:
     canonical: str | None = None
     canonical_site: str | None = None
     link_sites: tuple[str, ...] = ()
-    credit_lines: tuple[str, ...] = ()  # short lines that credit someone, squashed (letters and digits)
+    credit_lines: tuple[str, ...] = ()  # short lines that credit someone, lower-cased
     wire: str | None = None  # the wire agency the page credits, if any
     attribution: str = ""  # an attribution line ("Source: …", "Originally published at …"), if any
     byline: bool = False
@@ -81,15 +81,22 @@ def credible_day(claims: tuple[DateClaim, ...]) -> tuple[str | None, str]:
 
 
 def _credit_lines(page: Page) -> tuple[str, ...]:
-    """Short visible lines that credit a source, squashed."""
+    """Short visible lines that credit a source, lower-cased."""
     out = []
     for block in page.blocks:
-        text = block.text
-        if len(text) < 250 and any(h in text.lower() for h in settings.CREDIT_HINTS):
-            out.append(squash(text))
+        text = block.text.lower().strip()
+        if text and len(text) < 250 and any(h in text for h in settings.CREDIT_HINTS):
+            out.append(text)
             if len(out) >= settings.MAX_CREDIT_LINES:
                 break
-    return tuple(s for s in out if s)
+    return tuple(out)
+
+
+def names_in(name: str, line: str) -> bool:
+    """True when a site name occurs in a credit line: squashed for long names, as a whole word for short ones."""
+    if len(name) >= 4:
+        return name in squash(line)
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", line) is not None
 
 
 def wire_credit(page: Page) -> str | None:
@@ -124,7 +131,7 @@ def _link_sites(page: Page) -> tuple[str, ...]:
 def _names(page: Page, site: str | None) -> tuple[str, ...]:
     """What the page's site calls itself: the registered domain's first label and og:site_name."""
     names = [site.split(".")[0] if site else "", page.meta.get("og:site_name", "")]
-    return tuple(dict.fromkeys(n for n in map(squash, names) if len(n) >= 4))
+    return tuple(dict.fromkeys(n for n in map(squash, names) if len(n) >= 2))
 
 
 def page_facts(page: Page, source: str) -> PageFacts:

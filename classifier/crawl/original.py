@@ -18,7 +18,7 @@ from datetime import date
 from typing import Generic
 
 from . import settings
-from .facts import PageFacts
+from .facts import PageFacts, names_in
 from .lsh import Id, components
 from .signatures import Signature
 
@@ -62,9 +62,10 @@ def credits(a: PageFacts, b: PageFacts) -> str:
     """How ``a`` credits ``b`` ("links to x.com", "names x"), or ""."""
     if b.site and a.site != b.site and b.site in a.link_sites:
         return f"links to {b.site}"
-    lines = [line for line in a.credit_lines if not any(own in line for own in a.names)]  # not its own name
+    copied = set(b.credit_lines)  # a credit line the copy took over from b's own text credits no one
+    lines = [ln for ln in a.credit_lines if ln not in copied and not any(names_in(own, ln) for own in a.names)]
     for name in b.names:
-        if any(name in line for line in lines):
+        if any(names_in(name, line) for line in lines):
             return f"names {name}"
     return ""
 

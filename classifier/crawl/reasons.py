@@ -1,8 +1,9 @@
 """Cross-page evidence as ``crawl_`` reasons, and the rule that folds it into a page's score.
 
 The rule (defended with figures in ``bench/crawl_eval.py`` and ``notes``): an uncredited copy adds
-``COPY_LOGIT * similarity * min(1, margin / FULL_MARGIN)`` to the page's log-odds of low quality,
-where ``margin`` is how many more points of evidence the original has than the copy
+``COPY_LOGIT * similarity * clip((margin - MIN_MARGIN) / (FULL_MARGIN - MIN_MARGIN), 0, 1)`` to the
+page's log-odds of low quality, where ``margin`` is how many more points of evidence the original has
+than the copy
 (:mod:`classifier.crawl.original`). Credited copies, same-site duplicates and originals get a reason
 with contribution 0: being copied, or running credited syndication, is not a fault.
 """
@@ -27,7 +28,8 @@ def copy_weight(verdict: Verdict) -> float:
     """The log-odds an uncredited copy adds to its page's score."""
     if verdict.role != UNCREDITED:
         return 0.0
-    return settings.COPY_LOGIT * verdict.similarity * min(1.0, max(verdict.margin, 0.0) / settings.FULL_MARGIN)
+    sure = (verdict.margin - settings.MIN_MARGIN) / (settings.FULL_MARGIN - settings.MIN_MARGIN)
+    return settings.COPY_LOGIT * verdict.similarity * min(1.0, max(sure, 0.0))
 
 
 def verdict_reason(verdict: Verdict, facts: PageFacts) -> Reason:

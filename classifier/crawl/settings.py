@@ -28,9 +28,11 @@ MAX_LINK_SITES: Final = 300
 MAX_CREDIT_LINES: Final = 20
 
 #: The score rule: an uncredited copy adds up to COPY_LOGIT to the page's log-odds of low quality,
-#: scaled by how clearly the other page is the original (ranking margin / FULL_MARGIN, at most 1)
-#: and by the body similarity. Credited copies and originals keep their page score.
+#: scaled by the body similarity and by how clearly the other page is the original: nothing at a
+#: ranking margin of MIN_MARGIN points or less (one byline decides nothing), all of it from
+#: FULL_MARGIN. Credited copies and originals keep their page score.
 COPY_LOGIT: Final = 3.0
+MIN_MARGIN: Final = 1.0
 FULL_MARGIN: Final = 3.0
 
 #: Sites of wire agencies: a copy there is the agency's own publication.

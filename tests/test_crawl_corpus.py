@@ -2,7 +2,7 @@
 
 Floors, not exact figures: measured 2026-12-01 with seed 0 (120 originals, 48 copies on 9 made-up
 sites): precision 1.0, recall 0.98, original named 1.0, credit classified 1.0; bench/crawl_eval.py
-with 300 originals and 90 copies: see /work/notes/issue-8.md.
+with 300 originals and 90 copies (seed 0): precision 0.99, recall 0.96, original named 0.99.
 """
 
 from __future__ import annotations

@@ -46,6 +46,13 @@ def test_build_is_incremental_and_a_query_finds_the_original(trusted: Path, tmp_
         assert [h.facts.url for h in hits] == [ORIG]
         assert hits[0].similarity > 0.6 and hits[0].facts.byline
         assert index.query(sign_text(" ".join(OTHER)[::-1] * 3)) == []  # type: ignore[arg-type]
+    later = trusted / "later.html"
+    later.write_text(article("https://www.later.com/x", paragraphs=(STORY[3], *OTHER), canonical="https://www.later.com/x"))
+    third = build_index(tmp_path / "idx", [str(later)])
+    assert (third.added, third.total) == (1, 3)
+    with ReferenceIndex.open(tmp_path / "idx") as index:
+        hits = index.query(sign_text(" ".join((STORY[3], *OTHER))))  # type: ignore[arg-type]
+        assert [h.facts.url for h in hits][:1] == ["https://www.later.com/x"]
 
 
 def test_an_index_with_other_settings_or_a_broken_file_is_refused(trusted: Path, tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ _STYLE = ("body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:1100px}t
 
 
 def write_plot(verdicts: Sequence[SiteVerdict], path: Path) -> Path:
-    """A scatter of sites: share of uncredited copies (x) against share flagged (y), size by pages."""
+    """A scatter of sites: share of uncredited copies (x) against mean page score (y), size by pages."""
     require("the sites report plot", "matplotlib")
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: PLC0415
     from matplotlib.figure import Figure  # noqa: PLC0415
@@ -25,12 +25,13 @@ def write_plot(verdicts: Sequence[SiteVerdict], path: Path) -> Path:
     ax = fig.add_subplot()
     for flagged, color, label in ((False, "#2b7bba", "ok"), (True, "#d7301f", "flagged")):
         group = [v for v in verdicts if v.flagged == flagged]
-        ax.scatter([v.uncredited_share for v in group], [v.flagged_share for v in group],
+        ax.scatter([v.uncredited_share for v in group], [v.mean_score for v in group],
                    s=[20 + 8 * min(v.pages, 40) for v in group], c=color, alpha=0.6, label=f"{label} ({len(group)})")
     for v in sorted((v for v in verdicts if v.flagged), key=lambda v: -v.score)[:8]:  # name the flagged ones
-        ax.annotate(v.site, (v.uncredited_share, v.flagged_share), fontsize=8, xytext=(4, 4), textcoords="offset points")
+        ax.annotate(v.site, (v.uncredited_share, v.mean_score), fontsize=8, xytext=(4, 4), textcoords="offset points")
     ax.set(xlim=(-0.05, 1.05), ylim=(-0.05, 1.05), xlabel="share of pages that are uncredited copies",
-           ylabel="share of pages flagged low quality", title="Sites: copying and flagging (marker size: pages)")
+           ylabel="mean page score",
+           title="Sites: copying and page scores (marker size: pages)")
     ax.legend(loc="lower right")
     fig.savefig(path)
     return path

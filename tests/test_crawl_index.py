@@ -114,3 +114,20 @@ def test_cli_sites_without_result_lines_fails_cleanly(tmp_path: Path) -> None:
     (tmp_path / "x.jsonl").write_text("not json\n")
     got = CliRunner().invoke(app, ["sites", str(tmp_path / "x.jsonl")])
     assert got.exit_code == 2 and "no result lines" in got.output
+
+
+def test_cli_crawl_and_index_together_use_both(trusted: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["index", "build", str(trusted / "bus.html"), "--out", str(tmp_path / "idx")]).exit_code == 0
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "bakery.html").write_text(article(BAKERY, paragraphs=OTHER, canonical=BAKERY))
+    for name, paras in (("bus", STORY), ("bakery", OTHER)):
+        url = f"{COPY}/{name}"
+        (batch / f"copy-{name}.html").write_text(article(url, paragraphs=paras, day="2024-06-01", byline=None, canonical=url))
+    got = runner.invoke(app, ["score", str(batch), "--crawl", "--index", str(tmp_path / "idx"), "--json"])
+    assert got.exit_code == 0, got.output
+    rows = {Path(r["source"]).name: r for r in map(json.loads, got.stdout.splitlines())}
+    evidence = {n: [x["evidence"] for x in r["reasons"] if x["signal"] == "crawl_uncredited_copy"] for n, r in rows.items()}
+    assert ORIG in evidence["copy-bus.html"][0] and BAKERY in evidence["copy-bakery.html"][0]
+    assert evidence["bakery.html"] == []

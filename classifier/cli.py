@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
@@ -250,6 +250,8 @@ def score(
                                          min=0)] = 2,
     respect_robots: Annotated[bool, typer.Option("--respect-robots", help="Skip URLs robots.txt disallows.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per core; 1: in this process.")] = None,
+    crawl: Annotated[bool, typer.Option("--crawl", help="Find copies across the batch and name the original (crawl_ reasons).")] = False,
+    index: Annotated[Path | None, typer.Option("--index", help="Check pages against this reference index (see `newsqual index build`).")] = None,
 ) -> None:
     """Score pages: a probability of low quality, a label and the reasons behind it.
 
@@ -268,10 +270,10 @@ def score(
     except ValueError as exc:
         raise _fail(str(exc)) from None
     if dask:
-        from .cli_dask import DaskRun, run_dask  # noqa: PLC0415
+        from .cli_dask import DaskRun, run_dask, run_dask_crawl  # noqa: PLC0415
 
-        raise typer.Exit(run_dask(DaskRun(dask, targets or [], from_file, output, model, options, as_json, resume,
-                                          overwrite, stdin_kind)))
+        run = DaskRun(dask, targets or [], from_file, output, model, options, as_json, resume, overwrite, stdin_kind)
+        raise typer.Exit(run_dask_crawl(run) if crawl else run_dask(run))
     try:
         expanded = list(expand_targets(targets or [], from_file))
     except InputError as exc:
@@ -280,8 +282,11 @@ def score(
     if shard is not None:
         raise _fail(f"{shard} is a JSONL shard (rows of url and html or text), not a page: "
                     "score shards with --dask local --output DIR")
+    plan = _OutputPlan(output, resume, overwrite)
     scorer = _load(model, options)
-    failed = _score_all(scorer, expanded, stdin_kind, as_json, _OutputPlan(output, resume, overwrite),
+    if crawl or index is not None:
+        raise typer.Exit(_score_crawl(scorer, expanded, crawl, index, as_json, plan))
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, plan,
                         _Workers(jobs, model, _crawl_options(concurrency, per_host, retries, respect_robots)))
     raise typer.Exit(1 if failed else 0)
 
@@ -597,6 +602,105 @@ def cache_clear() -> None:
     typer.echo(f"removed {usage.files} files ({human_size(usage.bytes)}) from {usage.path}")
 
 
+# --- crawl mode: `score --crawl`, `score --index`, `index build`, `sites` (classifier/crawl) ---
+
+index_app = typer.Typer(help="Build and inspect reference indexes of known pages.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+
+
+def _need(feature: str, *modules: str) -> None:
+    """Exit with the install hint unless the optional modules are there."""
+    try:
+        require(feature, *modules)
+    except MissingDependency as exc:
+        raise _fail(str(exc)) from None
+
+
+def _score_crawl(scorer: Scorer, targets: list[str], crawl: bool, index_dir: Path | None, as_json: bool,
+                 plan: _OutputPlan) -> int:
+    """Score with copy detection across the batch and/or a reference index; returns the exit code."""
+    _need("--crawl and --index", "rensa", "tldextract")
+    if "-" in targets:
+        raise _fail("--crawl and --index read files, folders, WARC files and URLs, not stdin")
+    if plan.resume:
+        raise _fail("--resume does not work with --crawl or --index (copies are judged across the whole run)")
+    from .crawl.batch import crawl_results  # noqa: PLC0415
+    from .crawl.index import ReferenceIndex  # noqa: PLC0415
+
+    try:
+        index = ReferenceIndex.open(index_dir) if index_dir is not None else None
+    except (InputError, ValueError, OSError) as exc:
+        raise _fail(str(exc)) from None
+    model = ModelInfo.of(scorer)
+    tally = Tally()
+    try:
+        sink = plan.open(model)
+        try:
+            for result in crawl_results(scorer, targets, across_batch=crawl, index=index):
+                tally.add(result.error, result.label)
+                row = annotate(result.to_dict(), model)
+                _echo(_json_line(row) if as_json else _render_row(result))
+                if sink is not None:
+                    sink.write(row)
+        finally:
+            if sink is not None:
+                sink.close()
+    finally:
+        if index is not None:
+            index.close()
+    typer.echo(tally.summary(), err=True)
+    return 1 if tally.failed else 0
+
+
+@index_app.command("build")
+def index_build(
+    sources: Annotated[list[str], typer.Argument(help="Pages to store: files, folders (recursive), WARC files or URLs.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Index folder (created; an existing index is added to).")],
+    from_file: Annotated[Path | None, typer.Option("--from-file", help="Read more sources from this file, one a line.")] = None,
+    max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+) -> None:
+    """Store the body signatures of known pages (a crawl of trusted outlets, a WARC file) for `score --index`."""
+    _need("newsqual index", "rensa", "tldextract")
+    from .crawl.index import build_index  # noqa: PLC0415
+
+    try:
+        report = build_index(out, list(expand_targets(sources, from_file)), max_bytes)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    for line in report.failures:
+        typer.echo(f"failed {line}", err=True)
+    typer.echo(json.dumps(asdict(report)))
+    raise typer.Exit(1 if report.failed else 0)
+
+
+@app.command()
+def sites(
+    results: Annotated[list[Path], typer.Argument(help="JSON lines written by `score --crawl --json` or `--output`.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for sites.jsonl, sites.html and the plot.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON lines instead of a table.")] = False,
+    threshold: Annotated[float, typer.Option(help="Share of a site's pages flagged or copied above which the site is flagged.")] = 0.5,
+) -> None:
+    """Verdicts per registered domain: pages, share flagged, share of uncredited copies, repeated widgets, evidence."""
+    _need("newsqual sites", "tldextract")
+    from .crawl.sites import load_results, render_table, site_verdicts, write_report  # noqa: PLC0415
+
+    try:
+        verdicts = site_verdicts(load_results(results), threshold)
+    except InputError as exc:
+        raise _fail(str(exc)) from None
+    if as_json:
+        for v in verdicts:
+            typer.echo(json.dumps(v.to_dict(), ensure_ascii=False))
+    else:
+        typer.echo(render_table(verdicts))
+    if out is not None:
+        try:
+            paths = write_report(verdicts, out)
+        except (OSError, MissingDependency) as exc:
+            raise _fail(str(exc)) from None
+        typer.echo(f"report: {', '.join(map(str, paths))}", err=True)
+
+
 # --- an example in the --help of every command (ux) --------------------------------------------
 
 EXAMPLES: dict[str, str] = {
@@ -609,6 +713,9 @@ EXAMPLES: dict[str, str] = {
     "cache": "newsqual cache clear",
     "info": "newsqual cache info",
     "clear": "newsqual cache clear",
+    "index": "newsqual index build trusted-crawl.warc.gz --out ref-index/",
+    "build": "newsqual index build trusted-crawl.warc.gz --out ref-index/",
+    "sites": "newsqual sites results.jsonl --out sites-report/",
 }
 
 

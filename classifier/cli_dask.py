@@ -4,6 +4,7 @@ Honoured: ``--from-file``, folders (searched for ``.warc``, ``.warc.gz`` and ``.
 ``--top``, ``--max-bytes``, ``--threshold``, ``--model``, ``--json`` (per-shard reports as JSON),
 ``--resume`` (skip shards whose output exists) and ``--overwrite`` (redo them). Refused: stdin
 (``-``), ``--stdin-kind``, and an ``--output`` that is a file rather than a folder.
+With ``--crawl`` (:func:`run_dask_crawl`, copy detection across all shards) ``--resume`` is refused too.
 """
 
 from __future__ import annotations
@@ -75,6 +76,29 @@ def run_dask(run: DaskRun) -> int:
     pages, errors = sum(r.pages for r in reports), sum(r.errors for r in reports)
     typer.echo(f"{len(reports)} shards: {pages} pages, {errors} errors, {bad} failed shards", err=True)
     return 1 if bad or errors else 0
+
+
+def run_dask_crawl(run: DaskRun) -> int:
+    """Score shards on Dask with copy detection across all of them; one JSONL per shard in ``run.output``."""
+    try:
+        require("--dask --crawl", "distributed", "rensa", "tldextract")
+    except MissingDependency as exc:
+        raise fail(str(exc)) from None
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    from .crawl.dask_crawl import crawl_shards  # noqa: PLC0415
+    from .distributed import _client  # noqa: PLC0415
+
+    if run.resume:
+        raise fail("--resume does not work with --crawl (copies are judged across all shards)")
+    out, shards = _dask_plan(run)
+    try:
+        with _client(None if run.scheduler == "local" else run.scheduler) as client:
+            report = crawl_shards(shards, out, client, model=run.model, threshold=run.options.threshold)
+    except (ValueError, OSError, TimeoutError, NewsqualError) as exc:  # bad shards or output, no scheduler
+        raise fail(str(exc) or type(exc).__name__) from None
+    typer.echo(json.dumps({"pages": report.pages, "pairs": len(report.pairs), "verdicts": len(report.verdicts),
+                           "outputs": report.outputs}))
+    return 0
 
 
 def _dask_plan(run: DaskRun) -> tuple[Path, list[Path]]:

@@ -14,7 +14,7 @@ import lxml.etree as etree
 
 from . import dates, layout
 from .markup import BLOCK_TAGS, INLINE_TAGS, SKIP_TAGS, Head, clean
-from .page import Block, Page
+from .page import Block, Link, Page
 from .settings import MAX_BLOCKS, MAX_PARSE_CHARS
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,7 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
         title=head.title,
         blocks=blocks,
         body=body,
+        links=tuple(Link(href) for href in head.hrefs),
         link_lists=lists,
         meta=head.meta,
         jsonld=head.jsonld,
@@ -87,7 +88,7 @@ def _head(root: etree._Element) -> Head:
     """Read the head-like parts of the whole document (sites put meta tags in the body too)."""
     head = Head()
     ld: list[Mapping[str, object]] = []
-    for el in root.iter("title", "meta", "link", "script"):
+    for el in root.iter("title", "meta", "link", "script", "a"):
         tag = el.tag
         text = _text_of(el) if tag == "title" else (el.text or "") if tag == "script" else ""
         head.add(tag, el.attrib, text, ld)

@@ -48,6 +48,13 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """An anchor's target, as written in its ``href`` (the crawl reads which sites a page links to)."""
+
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class LinkList:
     """A run of headline-like links or lines, such as a "Related" or "Most read" list."""
 
@@ -75,6 +82,7 @@ class Page:
     title: str
     blocks: tuple[Block, ...]
     body: tuple[str, ...]
+    links: tuple[Link, ...] = ()
     link_lists: tuple[LinkList, ...] = ()
     meta: Mapping[str, str] = field(default_factory=dict)
     jsonld: tuple[Mapping[str, object], ...] = ()

@@ -4,6 +4,7 @@ Honoured: ``--from-file``, folders (searched for ``.warc``, ``.warc.gz`` and ``.
 ``--top``, ``--max-bytes``, ``--threshold``, ``--model``, ``--json`` (per-shard reports as JSON),
 ``--resume`` (skip shards whose output exists) and ``--overwrite`` (redo them). Refused: stdin
 (``-``), ``--stdin-kind``, and an ``--output`` that is a file rather than a folder.
+With ``--crawl`` (:func:`run_dask_crawl`, copy detection across all shards) ``--resume`` is refused too.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import typer
 from .cli import EXIT_INTERRUPTED, StdinKind
 from .cli import _fail as fail
 from .console import ScoreProgress
-from .errors import InputError, MissingDependency
+from .errors import InputError, MissingDependency, NewsqualError
 from .extras import require
 from .options import ScoreOptions
 
@@ -67,8 +68,8 @@ def run_dask(run: DaskRun) -> int:
         except KeyboardInterrupt:
             typer.echo(f"interrupted; finished shards are saved in {out}; add --resume to go on", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        except ValueError as exc:
-            raise fail(str(exc)) from None
+        except (ValueError, OSError, TimeoutError, NewsqualError) as exc:  # bad shards or output, no scheduler
+            raise fail(str(exc) or type(exc).__name__) from None
     for r in reports:
         typer.echo(json.dumps(asdict(r), default=str) if run.as_json else _shard_line(r))
         bad += r.status == "failed"
@@ -77,13 +78,38 @@ def run_dask(run: DaskRun) -> int:
     return 1 if bad or errors else 0
 
 
+def run_dask_crawl(run: DaskRun) -> int:
+    """Score shards on Dask with copy detection across all of them; one JSONL per shard in ``run.output``."""
+    try:
+        require("--dask --crawl", "distributed", "rensa", "tldextract")
+    except MissingDependency as exc:
+        raise fail(str(exc)) from None
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    from .crawl.dask_crawl import crawl_shards  # noqa: PLC0415
+    from .distributed import _client  # noqa: PLC0415
+
+    if run.resume:
+        raise fail("--resume does not work with --crawl (copies are judged across all shards)")
+    out, shards = _dask_plan(run)
+    try:
+        with _client(None if run.scheduler == "local" else run.scheduler) as client:
+            report = crawl_shards(shards, out, client, model=run.model, threshold=run.options.threshold)
+    except (ValueError, OSError, TimeoutError, NewsqualError) as exc:  # bad shards or output, no scheduler
+        raise fail(str(exc) or type(exc).__name__) from None
+    typer.echo(json.dumps({"pages": report.pages, "pairs": len(report.pairs), "verdicts": len(report.verdicts),
+                           "outputs": report.outputs}))
+    return 0
+
+
 def _dask_plan(run: DaskRun) -> tuple[Path, list[Path]]:
     """The output folder and the shard files, refusing what --dask cannot do."""
     from .distributed import expand_shards  # noqa: PLC0415
 
     if run.output is None:
         raise fail("--dask needs --output DIR for the per-shard result files")
-    if run.output.suffix.lower() in (".jsonl", ".parquet", ".csv") or run.output.is_file():
+    if run.output.is_file():
+        raise fail(f"{run.output} is a file; --output for --dask must be a folder (one .jsonl per shard)")
+    if run.output.suffix.lower() in (".jsonl", ".parquet", ".csv"):
         raise fail(f"with --dask, --output is a folder (one .jsonl per shard), not the file {run.output}")
     if "-" in run.targets:
         raise fail("--dask cannot read stdin (-); give WARC or JSONL shard files")

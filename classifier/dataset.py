@@ -97,11 +97,17 @@ class _Report:
 
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    allow_outside: bool = False  # page files may lie outside their manifest's (or folder's) folder
 
 
-def load_labelled(sources: Sequence[Path], *, min_per_class: int = 5) -> Dataset:
-    """Read and validate every source; raises one :class:`DataError` listing all problems."""
-    report = _Report()
+def load_labelled(sources: Sequence[Path], *, min_per_class: int = 5, allow_outside: bool = False) -> Dataset:
+    """Read and validate every source; raises one :class:`DataError` listing all problems.
+
+    A manifest ``file`` (or a folder page, through a symlink) must stay inside the folder of
+    its manifest (or the labelled-data folder): absolute paths and ``..`` that leave it are
+    problems unless ``allow_outside``.
+    """
+    report = _Report(allow_outside=allow_outside)
     entries: list[_Entry] = []
     seen: set[Path] = set()
     for source in map(Path, sources):
@@ -126,8 +132,8 @@ def page_digest(page: LabelledPage) -> str:
     """A short content digest of a page without fetching it: the file's bytes, inline content, or the URL."""
     if page.path is not None:
         try:
-            content = page.path.read_bytes()
-        except OSError:
+            content = read_source(page.path, MAX_BYTES).data
+        except InputError:
             content = str(page.path).encode()
     else:
         content = (page.html or page.text or page.url or page.id).encode("utf-8", "surrogatepass")
@@ -188,7 +194,8 @@ def _read_manifest(path: Path, report: _Report) -> list[_Entry]:
         origin = f"{path}:{lineno}"
         row = _parse_row(line, origin, report.problems)
         if row is not None:
-            entry = _row_entry(row, origin, path.parent, f"{path.stem}:{lineno}", report.problems)
+            entry = _row_entry(row, origin, path.parent, f"{path.stem}:{lineno}", report.problems,
+                               report.allow_outside)
             entries += [entry] if entry else []
     if rows == 0:
         report.problems.append(f"{path}: empty source: the manifest has no rows")
@@ -212,10 +219,10 @@ def _parse_row(line: bytes, origin: str, problems: list[str]) -> dict[str, Any] 
 
 
 def _row_entry(
-    row: dict[str, Any], origin: str, base: Path, default_id: str, problems: list[str]
+    row: dict[str, Any], origin: str, base: Path, default_id: str, problems: list[str], allow_outside: bool = False
 ) -> _Entry | None:
     """A manifest row checked and turned into an entry, or None when it has problems."""
-    found = [f"{origin}: {p}" for p in _row_problems(row, base)]
+    found = [f"{origin}: {p}" for p in _row_problems(row, base, allow_outside)]
     if found:
         problems += found
         return None
@@ -241,7 +248,7 @@ def _row_entry(
     return _Entry(page, _same_keys(page, row.get("sha256")))
 
 
-def _row_problems(row: dict[str, Any], base: Path) -> list[str]:
+def _row_problems(row: dict[str, Any], base: Path, allow_outside: bool = False) -> list[str]:
     """Everything wrong with one manifest row (without its origin)."""
     problems = [
         f"field '{key}' must be a string, got {type(row[key]).__name__}"
@@ -261,20 +268,33 @@ def _row_problems(row: dict[str, Any], base: Path) -> list[str]:
     if not isinstance(row.get("generated", False), bool):
         problems.append(f"field 'generated' must be true or false, got {row['generated']!r}")
     if isinstance(row.get("file"), str) and row["file"]:
-        problems += _file_problems(row["file"], base)
+        problems += _file_problems(row["file"], base, allow_outside)
     return problems
 
 
-def _file_problems(name: str, base: Path) -> list[str]:
-    """Problems with a row's ``file``: unsupported type, missing, or not a file."""
+def _file_problems(name: str, base: Path, allow_outside: bool = False) -> list[str]:
+    """Problems with a row's ``file``: unsupported type, outside the manifest's folder, missing, or not a file."""
     path = base / name
     if not name.lower().endswith(PAGE_SUFFIXES):
         return [f"file {name!r} is not a page file (expected {', '.join(PAGE_SUFFIXES)})"]
+    if "\x00" in name:
+        return [f"file {name!r} holds a NUL byte"]
+    if not allow_outside and not _inside(path, base):
+        return [f"file {name!r} is outside the manifest's folder {base} (absolute or '..' path, or a symlink "
+                "leading out); load_labelled(..., allow_outside=True) allows it"]
     if not path.exists():
         return [f"file {name!r} does not exist (looked for {path})"]
     if not path.is_file():
         return [f"file {name!r} is not a regular file"]
     return []
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    """True when ``path`` (symlinks resolved) lies inside ``folder``."""
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
 
 
 def _read_folder(root: Path, report: _Report) -> list[_Entry]:
@@ -284,7 +304,7 @@ def _read_folder(root: Path, report: _Report) -> list[_Entry]:
         if not sub.is_dir() or sub.name.startswith("."):
             continue
         if sub.name in LABELS:
-            entries += _read_label_folder(root, sub, report.problems)
+            entries += _read_label_folder(root, sub, report.problems, report.allow_outside)
         else:
             report.warnings.append(f"{sub}: ignored (folder names must be one of {', '.join(LABELS)})")
     if not entries and not any((root / label).is_dir() for label in LABELS):
@@ -294,7 +314,7 @@ def _read_folder(root: Path, report: _Report) -> list[_Entry]:
     return entries
 
 
-def _read_label_folder(root: Path, folder: Path, problems: list[str]) -> list[_Entry]:
+def _read_label_folder(root: Path, folder: Path, problems: list[str], allow_outside: bool = False) -> list[_Entry]:
     """Entries for the page files below one label folder, in sorted order."""
     entries: list[_Entry] = []
     for path in sorted(folder.rglob("*")):
@@ -303,6 +323,9 @@ def _read_label_folder(root: Path, folder: Path, problems: list[str]) -> list[_E
             continue
         if not path.name.lower().endswith(PAGE_SUFFIXES):
             problems.append(f"{path}: not a page file (expected {', '.join(PAGE_SUFFIXES)})")
+            continue
+        if not allow_outside and not _inside(path, root):
+            problems.append(f"{path}: a symlink leading outside {root}; load_labelled(..., allow_outside=True) allows it")
             continue
         page = _folder_page(root, relative, path.resolve(), folder.name)
         entries.append(_Entry(page, _same_keys(page, None)))

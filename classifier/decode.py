@@ -12,10 +12,10 @@ from __future__ import annotations
 import codecs
 import logging
 import re
-import zlib
 from functools import lru_cache
 from typing import Final
 
+from .decompress import GZIP_MAGIC, decompress
 from .errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -86,8 +86,11 @@ _BROWSER_CODEC: Final = {
     "big5": "big5hkscs",
 }
 
-#: Never honoured: UTF-7 is a known XSS vector and browsers refuse it.
-_REFUSED: Final = frozenset({"utf-7"})
+#: Never honoured: UTF-7 is a known XSS vector browsers refuse; the others are Python codecs
+#: that are not page charsets and raise on ordinary bytes (``undefined`` raises on anything).
+_REFUSED: Final = frozenset({
+    "utf-7", "idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "mbcs", "oem",
+})
 
 _META_RE: Final = re.compile(
     rb"""<meta\b[^>]*?\bcharset\s*=\s*["']?\s*([a-z0-9][a-z0-9_.:+\-]*)""",
@@ -207,7 +210,7 @@ def _decode_declared(data: bytes, codec: str) -> tuple[str, str] | None:
             return text, "utf-8"
     try:
         return data.decode(codec, _C1_HANDLER if codec == "cp1252" else "strict"), codec
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):  # UnicodeError: codecs such as idna raise the base class
         return None
 
 
@@ -295,30 +298,6 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 def maybe_gunzip(data: bytes, limit: int) -> bytes:
     """Un-gzip ``data`` if it starts with the gzip magic, refusing output over ``limit`` bytes."""
-    if not data.startswith(b"\x1f\x8b"):
+    if not data.startswith(GZIP_MAGIC):
         return data
-    out = bytearray()
-    pending = data
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        while True:
-            room = limit + 1 - len(out)
-            chunk = decompressor.decompress(pending, room)
-            out += chunk
-            if len(out) > limit:
-                raise InputError(f"gzip data expands beyond the {limit:,}-byte limit")
-            pending = decompressor.unconsumed_tail
-            if decompressor.eof:
-                rest = decompressor.unused_data
-                if not rest.startswith(b"\x1f\x8b"):
-                    break  # done; trailing garbage after the last member is ignored
-                decompressor, pending = zlib.decompressobj(16 + zlib.MAX_WBITS), rest
-            elif not pending:
-                break  # input used up before the end of the stream: truncated
-    except zlib.error as exc:
-        raise InputError(f"corrupt gzip data ({exc})") from None
-    if not decompressor.eof:
-        if not out:
-            raise InputError("truncated gzip data (nothing could be decompressed)")
-        logger.warning("truncated gzip data; using the %d bytes decompressed", len(out))
-    return bytes(out)
+    return decompress(data, "gzip", limit)

@@ -46,6 +46,8 @@ log = logging.getLogger(__name__)
 
 #: Shard file name endings read as JSON Lines pages.
 JSONL_SUFFIXES: Final = (".jsonl",)
+#: How long to try reaching a scheduler before giving up (NEWSQUAL_DASK_TIMEOUT overrides it).
+DASK_CONNECT_TIMEOUT: Final = "10s"
 #: Workers of the LocalCluster started when no scheduler is given.
 LOCAL_WORKERS: Final = 2
 
@@ -112,6 +114,8 @@ def score_shards(
     if threshold is not None:
         ScoreOptions(threshold=threshold)  # a bad threshold fails here, not on every worker
     out_dir = Path(out_dir).resolve()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ValueError(f"{out_dir} is a file; --output for --dask must be a folder")
     out_dir.mkdir(parents=True, exist_ok=True)
     args = (str(out_dir), str(Path(model).resolve()) if model else None, threshold, options)
     with _client(scheduler) as client:
@@ -205,6 +209,9 @@ def _score_pages(shard: Path, scorer: Scorer, counts: WarcCounts) -> Iterator[Re
     if shard.name.lower().endswith(WARC_SUFFIXES):
         for page in iter_warc(shard, counts, max_bytes):
             yield scorer.score_bytes(page.data, page.source, page.url, page.headers)
+        for source, reason in counts.problems:  # unreadable records are error lines, not only a count
+            yield Result.failed(source, reason)
+        counts.errors -= len(counts.problems)  # ...and counted once, as error lines
         return
     try:
         fh = shard.open("rb")
@@ -263,7 +270,13 @@ def _client(scheduler: str | Any | None) -> Iterator[Any]:
     if isinstance(scheduler, Client):
         yield scheduler
     elif isinstance(scheduler, str):
-        with Client(scheduler) as client:
+        timeout = os.environ.get("NEWSQUAL_DASK_TIMEOUT", DASK_CONNECT_TIMEOUT)
+        try:
+            client = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler} within {timeout} "
+                             f"(set NEWSQUAL_DASK_TIMEOUT to wait longer): {exc}") from None
+        with client:
             yield client
     elif scheduler is None:
         with LocalCluster(n_workers=LOCAL_WORKERS, threads_per_worker=1, processes=True,

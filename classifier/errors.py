@@ -3,6 +3,7 @@
     NewsqualError            base of everything we raise on purpose
     ├── InputError           a page we cannot read: empty, binary, unknown file type
     ├── FetchError           a URL we could not fetch: network, HTTP status, type, size, timeout
+    ├── PageBudgetError      a page whose signals did not finish within the page time budget
     ├── ModelError           a model bundle that is missing, tampered with or incompatible
     ├── DataError            labelled data with problems (every one listed in ``problems``)
     └── MissingDependency    an optional feature whose extra is not installed
@@ -24,10 +25,16 @@ class InputError(NewsqualError):
 class FetchError(NewsqualError):
     """A URL could not be fetched; the message says why."""
 
-    def __init__(self, url: str, reason: str) -> None:
+    def __init__(self, url: str, reason: str, *, status: int | None = None, retry_after: str | None = None) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
+        self.status = status  # the HTTP status when the server answered with an error
+        self.retry_after = retry_after  # the server's Retry-After header, if any
+
+
+class PageBudgetError(NewsqualError):
+    """The page time budget ran out before every signal was measured: the page is not scored."""
 
 
 class ModelError(NewsqualError):

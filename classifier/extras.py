@@ -19,6 +19,8 @@ EXTRA_OF = {
     "pyarrow": "parquet",
     "distributed": "dask",
     "scrapy": "scrapy",
+    "rensa": "crawl",
+    "tldextract": "crawl",
 }
 
 

@@ -5,12 +5,14 @@ short human reason: refused connections, stalls, bodies trickled one byte at a
 time (a wall-clock ``budget`` covers the whole fetch, not just each read), huge
 bodies (``max_bytes`` is enforced while streaming, also on the *decoded* size, so
 a 30-byte brotli "bomb" cannot expand into gigabytes), redirect loops and
-non-HTML content types.
+non-HTML content types. Running out of the budget is always an error, also when
+the cut-off body looks complete. Only public addresses are connected to unless
+``allow_private`` (see :mod:`classifier.addresses`), on every redirect hop.
 
 Redirects are followed here rather than inside httpx so that the bodies of
-redirect responses are never read, and content decoding (gzip, deflate, br) is
-done here with bounded output for the same reason; httpx 0.28 would decode a
-whole network chunk at once.
+redirect responses are never read, and content decoding (gzip, deflate, br, zstd)
+is done by :mod:`classifier.decompress` with bounded output for the same reason;
+httpx 0.28 would decode a whole network chunk at once.
 """
 
 from __future__ import annotations
@@ -21,15 +23,17 @@ import socket
 import ssl
 import threading
 import time
-import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Final, Protocol
+from typing import Any, Final
 from urllib.parse import urlsplit
 
+import httpcore
 import httpx
 
+from .addresses import AddressRefused, GuardedBackend, Resolver
+from .decompress import CODINGS, CorruptData, UnsupportedCoding, chain_for, feed_chain
 from .errors import FetchError
 from .settings import (
     CONNECT_TIMEOUT,
@@ -44,28 +48,9 @@ logger = logging.getLogger(__name__)
 
 #: Media types we score; a missing Content-Type is accepted too.
 HTML_TYPES: Final = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
-#: Largest piece a decompressor may produce per step (bounds memory on bombs).
-_PIECE: Final = 64 * 1024
 
 
-def _load_brotli() -> Any:
-    """Return the brotli module if it can decode with a bounded output buffer, else None."""
-    try:
-        import brotli
-    except ImportError:  # pragma: no cover - httpx[brotli] installs it
-        return None
-    try:
-        brotli.Decompressor().process(b"", output_buffer_limit=1)
-    except (
-        TypeError,
-        AttributeError,
-    ):  # pragma: no cover - brotli < 1.2 cannot bound output
-        return None
-    return brotli
-
-
-_BROTLI: Final = _load_brotli()
-ACCEPT_ENCODING: Final = "gzip, deflate, br" if _BROTLI is not None else "gzip, deflate"
+ACCEPT_ENCODING: Final = ", ".join(CODINGS)
 ACCEPT: Final = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
 
 
@@ -91,8 +76,27 @@ def make_client(
     max_redirects: int = MAX_REDIRECTS,
     user_agent: str = USER_AGENT,
     max_connections: int = 32,
+    allow_private: bool = False,
+    resolver: Resolver | None = None,
+    network_backend: httpcore.NetworkBackend | None = None,
 ) -> httpx.Client:
-    """Build a thread-safe, pooled client; ``fetch(url, client=...)`` uses its settings."""
+    """Build a thread-safe, pooled client; ``fetch(url, client=...)`` uses its settings.
+
+    Connections go through :class:`~classifier.addresses.GuardedBackend`: only public
+    addresses unless ``allow_private``. ``resolver`` and ``network_backend`` replace name
+    resolution and the sockets (tests use stubs). Proxy variables are ignored
+    (``trust_env=False``): through a proxy the address policy could not see the target.
+    """
+    limits = httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections)
+    transport = httpx.HTTPTransport(limits=limits, trust_env=False)
+    backend = GuardedBackend(allow_private=allow_private, resolver=resolver, inner=network_backend)
+    transport._pool = httpcore.ConnectionPool(  # the same pool httpx builds, with our backend
+        ssl_context=transport._pool._ssl_context,
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=backend,
+    )
     return httpx.Client(
         headers={
             "User-Agent": user_agent,
@@ -107,9 +111,8 @@ def make_client(
         ),
         follow_redirects=True,
         max_redirects=max_redirects,
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
+        transport=transport,
+        trust_env=False,
     )
 
 
@@ -123,11 +126,13 @@ def fetch(
     budget: float = FETCH_BUDGET,
     max_redirects: int = MAX_REDIRECTS,
     user_agent: str = USER_AGENT,
+    allow_private: bool = False,
 ) -> Fetched:
     """Fetch an HTML page or raise FetchError saying why not.
 
-    With ``client`` given, its timeouts, redirect limit and User-Agent apply (see
-    :func:`make_client`); ``max_bytes`` and ``budget`` always come from here.
+    With ``client`` given, its timeouts, redirect limit, User-Agent and address policy apply
+    (see :func:`make_client`); ``max_bytes`` and ``budget`` always come from here. Without
+    it, private, loopback and link-local addresses are refused unless ``allow_private``.
     """
     _check_url(url)
     if client is not None:
@@ -138,12 +143,15 @@ def fetch(
         max_redirects=max_redirects,
         user_agent=user_agent,
         max_connections=1,
+        allow_private=allow_private,
     ) as own:
         return _fetch_with(own, url, max_bytes, budget, max_redirects)
 
 
 def _check_url(url: str) -> None:
     """Raise FetchError unless ``url`` is an absolute http(s) URL with a host."""
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        raise FetchError(url.encode("unicode_escape").decode("ascii"), "invalid URL (white space or a control character)")
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -240,7 +248,7 @@ def _check_response(url: str, response: httpx.Response, max_bytes: int) -> None:
         reason = f"HTTP {status} {phrase}".rstrip()
         if 300 <= status < 400:
             reason += " (redirect without a usable Location header)"
-        raise FetchError(url, reason)
+        raise FetchError(url, reason, status=status, retry_after=response.headers.get("retry-after"))
     media = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media and media not in HTML_TYPES:
         raise FetchError(url, f"not an HTML page (content-type {media})")
@@ -252,8 +260,15 @@ def _check_response(url: str, response: httpx.Response, max_bytes: int) -> None:
 def _read_body(
     url: str, response: httpx.Response, max_bytes: int, deadline: _Deadline
 ) -> bytes:
-    """Stream and decode the body, enforcing ``max_bytes`` (raw and decoded) and the deadline."""
-    chain = _decoder_chain(url, response.headers.get("content-encoding", ""))
+    """Stream and decode the body, enforcing ``max_bytes`` (raw and decoded) and the deadline.
+
+    A body that ends because the budget ran out (the deadline shuts the socket, which a
+    close-delimited body cannot tell from its end) is an error, never a short page.
+    """
+    try:
+        chain = chain_for(response.headers.get("content-encoding", ""))
+    except UnsupportedCoding as exc:
+        raise FetchError(url, str(exc)) from None
     body = bytearray()
     received = 0
     for raw in response.iter_raw():
@@ -261,13 +276,16 @@ def _read_body(
         if received > max_bytes:
             raise FetchError(url, _too_large(max_bytes))
         try:
-            for piece in _decode_through(chain, raw):
+            for piece in feed_chain(chain, raw):
                 body += piece
                 if len(body) > max_bytes:
                     raise FetchError(url, _too_large(max_bytes))
-        except _CorruptBody as exc:
-            raise FetchError(url, str(exc)) from None
+        except CorruptData as exc:
+            raise FetchError(url, f"could not decode the {exc.coding} body ({exc})") from None
         deadline.check(url)
+    deadline.check(url)
+    if chain and not chain[0].complete and not body:
+        raise FetchError(url, f"could not decode the {chain[0].name} body (it is cut short)")
     return bytes(body)
 
 
@@ -436,6 +454,8 @@ def _connect_reason(exc: BaseException) -> str:
     cause: BaseException | None = exc
     while cause is not None and cause not in seen and len(seen) < 10:
         seen.append(cause)
+        if isinstance(cause, AddressRefused):
+            return cause.reason
         if isinstance(cause, socket.gaierror):
             return "could not resolve the host name"
         if isinstance(cause, ssl.SSLCertVerificationError):
@@ -450,103 +470,3 @@ def _connect_reason(exc: BaseException) -> str:
         if needle in text:
             return reason
     return f"could not connect ({exc})" if str(exc) else "could not connect"
-
-
-# --------------------------------------------------------------------------- decoding
-
-
-class _CorruptBody(Exception):
-    """The body does not decode under its Content-Encoding."""
-
-
-class _Decoder(Protocol):
-    """Incremental, output-bounded decoder for one Content-Encoding."""
-
-    def decode(self, data: bytes) -> Iterator[bytes]:
-        """Yield decoded pieces of at most about _PIECE bytes for one input chunk."""
-        ...
-
-
-class _ZlibDecoder:
-    """gzip or deflate (zlib-wrapped, or raw as some servers send it)."""
-
-    def __init__(self, *, gzip: bool) -> None:
-        self._name = "gzip" if gzip else "deflate"
-        self._inflater = zlib.decompressobj(
-            16 + zlib.MAX_WBITS if gzip else zlib.MAX_WBITS
-        )
-        self._may_fall_back = not gzip
-
-    def decode(self, data: bytes) -> Iterator[bytes]:
-        """Yield bounded pieces of inflated output for ``data``."""
-        try:
-            yield from self._inflate(data)
-        except zlib.error as exc:
-            if not self._may_fall_back:
-                raise _CorruptBody(
-                    f"could not decode the {self._name} body ({exc})"
-                ) from None
-            self._may_fall_back = False
-            self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-            yield from self.decode(data)
-        self._may_fall_back = False
-
-    def _inflate(self, data: bytes) -> Iterator[bytes]:
-        """Inflate ``data`` in pieces of at most _PIECE bytes; data after the end is ignored."""
-        pending = data
-        while not self._inflater.eof:
-            piece = self._inflater.decompress(pending, _PIECE)
-            if piece:
-                self._may_fall_back = False
-                yield piece
-            pending = self._inflater.unconsumed_tail
-            if not pending and len(piece) < _PIECE:
-                return
-
-
-class _BrotliDecoder:
-    """br, with the output buffer bounded per step (brotli >= 1.2)."""
-
-    def __init__(self) -> None:
-        self._decompressor = _BROTLI.Decompressor()
-
-    def decode(self, data: bytes) -> Iterator[bytes]:
-        """Yield bounded pieces of brotli-decoded output for ``data``."""
-        try:
-            piece = self._decompressor.process(data, output_buffer_limit=_PIECE)
-            while piece:
-                yield piece
-                piece = self._decompressor.process(b"", output_buffer_limit=_PIECE)
-        except _BROTLI.error as exc:
-            raise _CorruptBody(f"could not decode the br body ({exc})") from None
-
-
-def _decoder_chain(url: str, header: str) -> list[_Decoder]:
-    """Build decoders for a Content-Encoding header, outermost coding first."""
-    chain: list[_Decoder] = []
-    for coding in reversed([c.strip().lower() for c in header.split(",") if c.strip()]):
-        if coding == "identity":
-            continue
-        if coding in ("gzip", "x-gzip"):
-            chain.append(_ZlibDecoder(gzip=True))
-        elif coding == "deflate":
-            chain.append(_ZlibDecoder(gzip=False))
-        elif coding == "br" and _BROTLI is not None:
-            chain.append(_BrotliDecoder())
-        else:
-            raise FetchError(url, f"unsupported content-encoding {coding!r}")
-    return chain
-
-
-def _decode_through(chain: list[_Decoder], data: bytes) -> Iterator[bytes]:
-    """Push one raw chunk through every decoder in ``chain``, yielding bounded pieces."""
-    pieces: Iterable[bytes] = (data,)
-    for decoder in chain:
-        pieces = _feed(decoder, pieces)
-    yield from pieces
-
-
-def _feed(decoder: _Decoder, pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """Yield everything ``decoder`` makes of ``pieces``."""
-    for piece in pieces:
-        yield from decoder.decode(piece)

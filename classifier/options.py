@@ -20,6 +20,7 @@ class ScoreOptions:
     fetch_budget: float = settings.FETCH_BUDGET
     max_redirects: int = settings.MAX_REDIRECTS
     user_agent: str = settings.USER_AGENT
+    allow_private_addresses: bool = False  # fetch loopback/private/link-local addresses too
 
     def __post_init__(self) -> None:
         """Reject values that cannot work, with a message naming the field."""

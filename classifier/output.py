@@ -42,6 +42,7 @@ import csv
 import io
 import json
 import logging
+import math
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -113,12 +114,24 @@ class Sink(Protocol):
         ...
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite float (NaN, infinity) replaced by None, so it is valid JSON."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    return value
+
+
 def to_json_line(row: Mapping[str, Any]) -> bytes:
     """One result dict as one UTF-8 JSON line; \\u escapes only if the text holds lone surrogates."""
+    row = json_safe(row)
     try:
-        return (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+        return (json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n").encode("utf-8")
     except UnicodeEncodeError:
-        return (json.dumps(row, ensure_ascii=True) + "\n").encode("ascii")
+        return (json.dumps(row, ensure_ascii=True, allow_nan=False) + "\n").encode("ascii")
 
 
 def open_sink(path: Path, resume: bool = False, overwrite: bool = False, model: ModelInfo | None = None) -> Sink:

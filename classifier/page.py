@@ -49,11 +49,9 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An anchor: its visible text, its target and the block it sits in."""
+    """An anchor's target, as written in its ``href`` (the crawl reads which sites a page links to)."""
 
-    text: str
     href: str
-    block: int
 
 
 @dataclass(frozen=True, slots=True)

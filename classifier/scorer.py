@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import settings
-from .errors import NewsqualError
+from .errors import NewsqualError, PageBudgetError
 from .loader import InputKind, load_page
 from .model import TEXT_FEATURE, Bundle, load_bundle
 from .options import ScoreOptions
@@ -127,7 +127,7 @@ class Scorer:
             got = fetch(
                 url, client=client, max_bytes=o.max_bytes, connect_timeout=o.connect_timeout,
                 read_timeout=o.read_timeout, budget=o.fetch_budget, max_redirects=o.max_redirects,
-                user_agent=o.user_agent,
+                user_agent=o.user_agent, allow_private=o.allow_private_addresses,
             )
         except NewsqualError as exc:
             return Result.failed(url, str(exc))
@@ -143,10 +143,14 @@ class Scorer:
 
         try:
             require("reading WARC files", "fastwarc", "warcio", any_of=True)
-            from .warc import iter_warc  # noqa: PLC0415
+            from .warc import WarcCounts, iter_warc  # noqa: PLC0415
 
+            counts = counts if counts is not None else WarcCounts()
+            first = len(counts.problems)
             for page in iter_warc(Path(path), counts, self.options.max_bytes):
                 yield self.score_bytes(page.data, page.source, page.url, page.headers)
+            for source, reason in counts.problems[first:]:  # unreadable records: error results, not silence
+                yield Result.failed(source, reason)
         except NewsqualError as exc:
             yield Result.failed(str(path), str(exc))
 
@@ -154,23 +158,38 @@ class Scorer:
         """Score URLs, page files and WARC files in order; a failed item yields an error result and the batch goes on."""
         from .sources import is_url, is_warc_file, read_source  # noqa: PLC0415
 
-        for source in sources:
-            text = str(source)
-            if is_url(text):
-                yield self.score_url(text)
-                continue
-            if is_warc_file(Path(text)):
-                yield from self.score_warc(text)
-                continue
-            try:
-                item = read_source(Path(text), self.options.max_bytes)
-            except NewsqualError as exc:
-                yield Result.failed(text, str(exc))
-                continue
-            yield self.score_bytes(item.data, text, item.url)
+        client = None  # one pooled client for the batch's URLs, made for the first one
+        try:
+            for source in sources:
+                text = str(source)
+                if is_url(text):
+                    client = client or self._client()
+                    yield self.score_url(text, client)
+                    continue
+                if is_warc_file(Path(text)):
+                    yield from self.score_warc(text)
+                    continue
+                try:
+                    item = read_source(Path(text), self.options.max_bytes)
+                except NewsqualError as exc:
+                    yield Result.failed(text, str(exc))
+                    continue
+                yield self.score_bytes(item.data, text, item.url)
+        finally:
+            if client is not None:
+                client.close()
+
+    def _client(self) -> Any:
+        """An HTTP client with this scorer's fetch options (timeouts, redirects, agent, address policy)."""
+        from .fetch import make_client  # noqa: PLC0415
+
+        o = self.options
+        return make_client(connect_timeout=o.connect_timeout, read_timeout=o.read_timeout,
+                           max_redirects=o.max_redirects, user_agent=o.user_agent,
+                           allow_private=o.allow_private_addresses)
 
     def score_page(self, page: Page, source: str) -> Result:
-        """Score an already parsed page."""
+        """Score an already parsed page; raises PageBudgetError when its signals run out of time."""
         return self._result(page, measure_all(page, self.options.page_budget), source)
 
     def _result(self, page: Page, measures: Mapping[str, Measure], source: str) -> Result:
@@ -229,5 +248,8 @@ class Scorer:
         except (RecursionError, MemoryError, ValueError) as exc:
             log.warning("could not parse %s: %s", source, exc)
             return Result.failed(source, f"could not parse page: {type(exc).__name__}", url)
-        return self.score_page(page, source)
+        try:
+            return self.score_page(page, source)
+        except PageBudgetError as exc:  # a page out of time is an error, never a partial score
+            return Result.failed(source, str(exc), url)
 

@@ -137,7 +137,7 @@ def test_ctrl_c_exits_130_and_says_what_was_saved(tmp_path: Path, monkeypatch: p
 
     monkeypatch.setattr(Scorer, "score_many", interrupted)
     out = tmp_path / "r.jsonl"
-    result = runner.invoke(app, ["score", str(EXAMPLES), "-o", str(out)])
+    result = runner.invoke(app, ["score", "-j", "1", str(EXAMPLES), "-o", str(out)])  # score_many runs in this process
     assert result.exit_code == 130
     assert f"1 result(s) of this run saved to {out}" in result.stderr and "--resume" in result.stderr
     assert len(out.read_text().splitlines()) == 1
@@ -155,7 +155,7 @@ def test_sizes_are_human_and_unsupported_schemes_said_so() -> None:
     error = json.loads(small.stdout)["error"]
     assert "over the 100 B limit" in error and "0.0 MB" not in error
     piped = runner.invoke(app, ["score", "--json", "--max-bytes", "100", "-"], input=(EXAMPLES / "scraper_copy.html").read_text())
-    assert piped.exit_code == 1 and "stdin is over the 100 B limit" in json.loads(piped.stdout)["error"]
+    assert piped.exit_code == 1 and "<stdin>: input is over the 100 B limit" in json.loads(piped.stdout)["error"]
     ftp = runner.invoke(app, ["score", "--json", "ftp://x/y"])
     assert ftp.exit_code == 1 and "unsupported URL scheme ftp://" in json.loads(ftp.stdout)["error"]
 

@@ -205,8 +205,11 @@ ROUTES: dict[str, Callable[[_Handler], None]] = {
     "/bad-gzip": lambda h: h._send(
         200, b"\x1f\x8b\x08\x00garbagegarbage", headers={"Content-Encoding": "gzip"}
     ),
-    "/zstd": lambda h: h._send(
+    "/zstd-cut": lambda h: h._send(
         200, b"(\xb5/\xfd", headers={"Content-Encoding": "zstd"}
+    ),
+    "/compress": lambda h: h._send(
+        200, b"\x1f\x9d\x90", headers={"Content-Encoding": "compress"}
     ),
     "/gzip-bomb": _gzip_bomb,
     "/br-bomb": _br_bomb,
@@ -266,7 +269,7 @@ def _fails(url: str, **kwargs: object) -> tuple[FetchError, float]:
     """Fetch ``url`` expecting FetchError; return it and the seconds it took."""
     started = time.monotonic()
     with pytest.raises(FetchError) as info:
-        fetch(url, **kwargs)  # type: ignore[arg-type]
+        fetch(url, **{"allow_private": True, **kwargs})  # type: ignore[arg-type]
     return info.value, time.monotonic() - started
 
 
@@ -274,7 +277,7 @@ def _fails(url: str, **kwargs: object) -> tuple[FetchError, float]:
 
 
 def test_fetch_page(base: str) -> None:
-    got = fetch(f"{base}/page")
+    got = fetch(f"{base}/page", allow_private=True)
     assert isinstance(got, Fetched)
     assert got.status == 200
     assert got.content == PAGE
@@ -287,7 +290,7 @@ def test_fetch_page(base: str) -> None:
 
 
 def test_fetched_is_read_only(base: str) -> None:
-    got = fetch(f"{base}/page")
+    got = fetch(f"{base}/page", allow_private=True)
     with pytest.raises(AttributeError):
         got.status = 500  # type: ignore[misc]
     with pytest.raises(TypeError):
@@ -295,14 +298,14 @@ def test_fetched_is_read_only(base: str) -> None:
 
 
 def test_sends_user_agent_and_accept_encoding(base: str) -> None:
-    text = fetch(f"{base}/echo").content.decode()
+    text = fetch(f"{base}/echo", allow_private=True).content.decode()
     assert "ua=newsqual/" in text
     assert "gzip" in text and "deflate" in text and "br" in text
-    assert "ua=probe/1" in fetch(f"{base}/echo", user_agent="probe/1").content.decode()
+    assert "ua=probe/1" in fetch(f"{base}/echo", user_agent="probe/1", allow_private=True).content.decode()
 
 
 def test_redirect_chain_reports_final_url(base: str) -> None:
-    got = fetch(f"{base}/r1")
+    got = fetch(f"{base}/r1", allow_private=True)
     assert got.url == f"{base}/r1"
     assert got.final_url == f"{base}/page"
     assert got.status == 200
@@ -311,18 +314,18 @@ def test_redirect_chain_reports_final_url(base: str) -> None:
 
 @pytest.mark.parametrize("route", ["/gzip", "/br", "/deflate", "/deflate-raw"])
 def test_content_encoding_is_decoded(base: str, route: str) -> None:
-    got = fetch(f"{base}{route}")
+    got = fetch(f"{base}{route}", allow_private=True)
     assert got.content == PAGE
     assert "content-encoding" in got.headers
 
 
 @pytest.mark.parametrize("route", ["/plain", "/xhtml", "/no-type"])
 def test_accepted_content_types(base: str, route: str) -> None:
-    assert fetch(f"{base}{route}").status == 200
+    assert fetch(f"{base}{route}", allow_private=True).status == 200
 
 
 def test_wrong_utf8_header_on_cp1252_body_decodes_as_cp1252(base: str) -> None:
-    got = fetch(f"{base}/cp1252-wrong")
+    got = fetch(f"{base}/cp1252-wrong", allow_private=True)
     assert got.charset == "utf-8"
     text, encoding = decode_bytes(got.content, got.charset)
     assert CP1252_TEXT in text
@@ -330,7 +333,7 @@ def test_wrong_utf8_header_on_cp1252_body_decodes_as_cp1252(base: str) -> None:
 
 
 def test_meta_charset_without_header_charset(base: str) -> None:
-    got = fetch(f"{base}/cp1252-meta")
+    got = fetch(f"{base}/cp1252-meta", allow_private=True)
     assert got.charset is None
     text, encoding = decode_bytes(got.content, got.charset)
     assert CP1252_TEXT in text
@@ -339,13 +342,13 @@ def test_meta_charset_without_header_charset(base: str) -> None:
 
 def test_shared_client_is_thread_safe(base: str) -> None:
     routes = ["/page", "/gzip", "/r1", "/br"] * 10
-    with make_client() as client, ThreadPoolExecutor(max_workers=8) as pool:
+    with make_client(allow_private=True) as client, ThreadPoolExecutor(max_workers=8) as pool:
         results = list(pool.map(lambda r: fetch(f"{base}{r}", client=client), routes))
     assert all(r.content == PAGE for r in results)
 
 
 def test_shared_client_survives_a_budget_kill(base: str) -> None:
-    with make_client(read_timeout=READ_TIMEOUT) as client:
+    with make_client(read_timeout=READ_TIMEOUT, allow_private=True) as client:
         error, _ = _fails(f"{base}/trickle-body", client=client, budget=1.0)
         assert "timed out" in str(error)
         assert fetch(f"{base}/page", client=client).content == PAGE
@@ -375,7 +378,7 @@ def test_redirect_loop(base: str) -> None:
 def test_max_redirects_is_honoured(base: str) -> None:
     error, _ = _fails(f"{base}/r1", max_redirects=1)
     assert error.reason == "more than 1 redirect"
-    with make_client(max_redirects=1) as client:
+    with make_client(max_redirects=1, allow_private=True) as client:
         error, _ = _fails(f"{base}/r1", client=client)
     assert error.reason == "more than 1 redirect"
 
@@ -420,14 +423,15 @@ def test_decompression_bomb_stops_at_limit(base: str, route: str) -> None:
 
 
 def test_body_that_fits_just_under_limit(base: str) -> None:
-    assert len(fetch(f"{base}/big", max_bytes=len(BIG)).content) == len(BIG)
+    assert len(fetch(f"{base}/big", max_bytes=len(BIG), allow_private=True).content) == len(BIG)
 
 
 @pytest.mark.parametrize(
     ("route", "reason"),
     [
         ("/bad-gzip", "could not decode the gzip body"),
-        ("/zstd", "unsupported content-encoding"),
+        ("/zstd-cut", "could not decode the zstd body"),
+        ("/compress", "unsupported content-encoding"),
     ],
 )
 def test_bad_content_encoding(base: str, route: str, reason: str) -> None:
@@ -506,7 +510,7 @@ def scorer():  # type: ignore[no-untyped-def]
     """The bundled model with short network timeouts."""
     from classifier import ScoreOptions, Scorer
 
-    return Scorer.load(options=ScoreOptions(read_timeout=READ_TIMEOUT, fetch_budget=BUDGET, max_bytes=50_000))
+    return Scorer.load(options=ScoreOptions(read_timeout=READ_TIMEOUT, fetch_budget=BUDGET, max_bytes=50_000, allow_private_addresses=True))
 
 
 @pytest.mark.parametrize("route", ["/page", "/r1", "/gzip", "/cp1252-wrong", "/cp1252-meta", "/no-type"])
@@ -534,7 +538,7 @@ def test_cli_scores_urls_and_goes_on_past_failures(base: str) -> None:
 
     from classifier.cli import app
 
-    out = CliRunner().invoke(app, ["score", "--json", f"{base}/missing", f"{base}/r1"])
+    out = CliRunner().invoke(app, ["score", "--json", "--allow-private-addresses", f"{base}/missing", f"{base}/r1"])
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert out.exit_code == 1
     assert "404" in rows[0]["error"] and rows[1]["error"] is None and rows[1]["final_url"].endswith("/page")

@@ -101,5 +101,6 @@ def test_scoring_imports_only_base_dependencies() -> None:
                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}, check=True).stdout
     mapping = packages_distributions()
     used = {_name(d) for m in json.loads(out) for d in mapping.get(m, []) if _name(d) != "newsqual"}
-    allowed = _closure({_name(r) for r in PYPROJECT["project"]["dependencies"]} | {"httpx", "brotli"})
+    decoders = {"httpx", "brotli"} | {_name(r) for r in PYPROJECT["project"]["optional-dependencies"]["zstd"]}
+    allowed = _closure({_name(r) for r in PYPROJECT["project"]["dependencies"]} | decoders)  # decoders: used if installed
     assert used <= allowed, used - allowed

@@ -68,13 +68,6 @@ def test_inline_elements_stay_in_one_block_and_whitespace_collapses() -> None:
     assert [b.text for b in page.blocks] == ["One bold and italic word"]
 
 
-def test_links_record_text_href_and_block() -> None:
-    """Every anchor is recorded with its text, its target and the block it sits in."""
-    page = load_page(html('<p>First</p><p>See <a href=" /story/1 ">the story</a></p><a href="/empty"></a>'))
-    assert [(link.text, link.href) for link in page.links] == [("the story", "/story/1"), ("", "/empty")]
-    assert page.blocks[page.links[0].block].text == "See the story"
-
-
 def test_body_keeps_prose_and_drops_lists_and_short_blocks() -> None:
     """The body is the prose blocks: no menus, no headline lists, no repeats."""
     items = "".join(f'<li><a href="/s{i}">Headline number {i} about something else</a></li>' for i in range(4))
@@ -291,7 +284,7 @@ def test_text_page_lines_are_blocks_and_first_line_is_title() -> None:
     assert page.title == "Ferry terminal to open"
     assert [b.text for b in page.blocks] == ["Ferry terminal to open", PROSE, PROSE2]
     assert page.body[-2:] == (PROSE, PROSE2)
-    assert page.links == () and page.meta == {} and page.jsonld == ()
+    assert page.meta == {} and page.jsonld == ()
 
 
 def test_bytes_use_declared_or_meta_charset() -> None:

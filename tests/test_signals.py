@@ -373,10 +373,12 @@ def test_measure_all_measures_every_signal() -> None:
     assert all(math.isfinite(m.value) for m in out.values())
 
 
-def test_measure_all_past_budget_skips_with_reason() -> None:
-    """Past the time budget every remaining signal is 0 with a reason saying so."""
-    out = measure_all(load_page(html(ARTICLE), url=URL), budget=-1.0)
-    assert all(m.value == 0.0 and "budget" in m.evidence for m in out.values())
+def test_measure_all_past_budget_raises() -> None:
+    """Past the time budget the page is not measured at all (never the rest counted as 0)."""
+    from classifier.errors import PageBudgetError
+
+    with pytest.raises(PageBudgetError, match="page time budget of -1 s used up after 0 of"):
+        measure_all(load_page(html(ARTICLE), url=URL), budget=-1.0)
 
 
 def test_measure_all_survives_a_broken_signal(monkeypatch: pytest.MonkeyPatch) -> None:

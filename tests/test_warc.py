@@ -132,14 +132,16 @@ def test_truncated_file_stops_with_a_warning(
 
 
 @pytest.mark.parametrize("reader", READERS)
-def test_garbage_in_the_middle_stops_with_an_error(tmp_path: Path, sample: Path, reader: str) -> None:
+def test_garbage_in_the_middle_is_skipped_and_counted(tmp_path: Path, sample: Path, reader: str) -> None:
     data = sample.read_bytes()
     offsets = [int(p.source.rsplit("#", 1)[1]) for p in read(sample, reader)[0]]
     path = tmp_path / "corrupt.warc.gz"
-    path.write_bytes(data[: offsets[2]] + b"\x1f\x8b\x08garbage" * 20 + data[offsets[2]:])
+    garbage = b"\x1f\x8b\x08garbage" * 20
+    path.write_bytes(data[: offsets[2]] + garbage + data[offsets[2]:])
     pages, counts = read(path, reader)
-    assert [p.url for p in pages] == EXPECTED_URLS[:2]
-    assert counts.errors == 1
+    assert [p.url for p in pages] == EXPECTED_URLS  # reading resumes at the next record
+    assert (counts.errors, counts.bad_records, counts.lost_bytes) == (1, 1, len(garbage))
+    assert counts.problems[0][0] == f"{path}#{offsets[2]}"
 
 
 @pytest.mark.parametrize("reader", READERS)

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Iterator
 
+from ..errors import PageBudgetError
 from ..page import Page
 from . import counters, dates, junk, quality, related, syndication
 from .base import Measure, Signal
@@ -66,16 +67,19 @@ def signal_versions() -> dict[str, int]:
 
 
 def measure_all(page: Page, budget: float | None = None) -> dict[str, Measure]:
-    """Every signal's measure on ``page``; past ``budget`` seconds the rest are skipped as 0.
+    """Every signal's measure on ``page``; raises PageBudgetError once ``budget`` seconds are used up.
 
-    A signal that raises is logged and counted as 0, so one bug cannot sink a whole batch.
+    A page that runs out of time is never scored with the missing signals as 0 (that would
+    let a slow page pass as original). A signal that raises is logged and counted as 0, so
+    one bug cannot sink a whole batch.
     """
     start = time.perf_counter()
     out: dict[str, Measure] = {}
-    for signal in SIGNALS:
+    for done, signal in enumerate(SIGNALS):
         if budget is not None and time.perf_counter() - start > budget:
-            out[signal.name] = Measure(0.0, "skipped: page time budget exceeded")
-            continue
+            raise PageBudgetError(
+                f"page time budget of {budget:g} s used up after {done} of {len(SIGNALS)} signals; not scored"
+            )
         try:
             out[signal.name] = signal.func(page)
         except Exception as exc:  # one broken signal must not sink the whole page

@@ -26,7 +26,7 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
     """Parse an HTML string into a :class:`Page` (never raises on malformed HTML)."""
     truncated = len(html) > MAX_PARSE_CHARS
     source = _XML_DECL.sub("", html[:MAX_PARSE_CHARS], count=1)
-    head, blocks = read_html(source)
+    head, blocks, links = read_html(source)
     headers = {k.lower(): v for k, v in (headers or {}).items()}
     page_url = url or head.canonical
     lists = layout.link_lists(blocks, text_page=False)
@@ -44,7 +44,7 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
         title=head.title,
         blocks=blocks,
         body=body,
-        links=tuple(Link(href) for href in head.hrefs),
+        links=links,
         link_lists=lists,
         meta=head.meta,
         jsonld=head.jsonld,
@@ -55,10 +55,10 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
     )
 
 
-def read_html(source: str) -> tuple[Head, tuple[Block, ...]]:
-    """Head fields and visible blocks through one libxml2 parse and one walk."""
+def read_html(source: str) -> tuple[Head, tuple[Block, ...], tuple[Link, ...]]:
+    """Head fields, visible blocks and anchors through one libxml2 parse and one walk."""
     root = _document(source)
-    return _head(root), _walk(root)
+    return (_head(root), *_walk(root))
 
 
 def _document(source: str) -> etree._Element:
@@ -96,23 +96,24 @@ def _head(root: etree._Element) -> Head:
     return head
 
 
-def _walk(root: etree._Element) -> tuple[Block, ...]:
-    """One iterative walk: visible blocks and how many of their characters sit inside links.
+def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
+    """One iterative walk: visible blocks with link density, and every anchor.
 
-    This is the hottest loop of the fallback, so its state lives in local variables rather
-    than in a helper object: text pieces of the open block, whether they hold more than white
-    space, how many of their characters sit inside links, and how many anchors are open.
+    This is the hottest loop of newsqual, so its state lives in local variables rather than in
+    a helper object: text pieces of the open block, whether they hold more than white space,
+    how many of their characters sit inside links, and the anchors still open.
     """
     # Work libxml2 can do in C first: drop invisible subtrees (keeping their tails) and
     # merge inline formatting into the surrounding text, so the Python walk sees far fewer nodes.
     etree.strip_elements(root, *SKIP_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     etree.strip_tags(root, *INLINE_TAGS)
     blocks: list[Block] = []
+    links: list[Link] = []
     pieces: list[str] = []
     has_text = False
     link_chars = 0
     block_tag = "body"  # the element that opened the current block
-    anchors = 0  # <a> elements open
+    anchors: list[tuple[etree._Element, int, int]] = []  # open <a>: element, block count, piece index
 
     def close_block() -> None:
         """Turn the collected pieces into a block."""
@@ -137,10 +138,18 @@ def _walk(root: etree._Element) -> tuple[Block, ...]:
                 else:
                     pieces.clear()
                 block_tag = tag
-            elif tag == "a":
-                anchors += 1
+            if tag == "a":
+                anchors.append((el, len(blocks), len(pieces)))
             text = el.text
         else:
+            if tag == "a" and anchors and anchors[-1][0] is el:
+                _, n_blocks, first_piece = anchors.pop()
+                # Inside one block the anchor's text is the pieces added since it opened.
+                same_block = n_blocks == len(blocks) and first_piece <= len(pieces)
+                anchor_text = clean("".join(pieces[first_piece:]) if same_block else _text_of(el))
+                href = (el.get("href") or "").strip()
+                if anchor_text or href:
+                    links.append(Link(anchor_text[:300], href[:1000], len(blocks)))
             if tag in BLOCK_TAGS:
                 if has_text:
                     close_block()
@@ -148,8 +157,6 @@ def _walk(root: etree._Element) -> tuple[Block, ...]:
                 else:
                     pieces.clear()
                 block_tag = "body"
-            elif tag == "a":
-                anchors -= 1
             text = el.tail
         if text:
             pieces.append(text)
@@ -159,7 +166,7 @@ def _walk(root: etree._Element) -> tuple[Block, ...]:
                     link_chars += len(text.strip())
     if has_text:
         close_block()
-    return tuple(blocks)
+    return tuple(blocks), tuple(links)
 
 
 def _text_of(el: etree._Element) -> str:

@@ -49,9 +49,11 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An anchor's target, as written in its ``href`` (the crawl reads which sites a page links to)."""
+    """An anchor: its visible text, its target and the block it sits in (lists' off-site share, the crawl's out-links)."""
 
+    text: str
     href: str
+    block: int
 
 
 @dataclass(frozen=True, slots=True)

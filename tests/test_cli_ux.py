@@ -90,7 +90,7 @@ def test_csv_output(tmp_path: Path) -> None:
     assert runner.invoke(app, ["score", str(EXAMPLES), "-o", str(out)]).exit_code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert [r["label"] for r in rows] == ["original", "low_quality", "low_quality"]
-    assert "junk_reaction_counter" in rows[1]["reasons"] and float(rows[1]["junk_reaction_counter"]) > 0
+    assert "synd_wire_unattributed" in rows[1]["reasons"] and float(rows[1]["synd_wire_unattributed"]) > 0
 
 
 def test_a_jsonl_shard_without_dask_is_refused(tmp_path: Path) -> None:

@@ -329,11 +329,13 @@ def test_pages_pickle_for_worker_processes(tmp_path: Path) -> None:
 
 def test_corpus_manifest_loads_cleanly(corpus_dir: Path) -> None:
     data = load_labelled([corpus_dir / "manifest.jsonl"])
-    assert len(data.pages) == 856
-    assert data.by_label() == {"original": 783, "low_quality": 47, "borderline": 26}
+    n_rows = sum(1 for line in (corpus_dir / "manifest.jsonl").open() if line.strip())
+    assert len(data.pages) == n_rows
+    assert data.by_label() == {"original": 3276, "low_quality": 85, "borderline": 100}  # CORPUS.md
     assert set(LABELS) == {p.label for p in data.pages}
     assert all(p.path is not None and p.path.is_file() and p.kind == "html" for p in data.pages)
-    assert len({p.id for p in data.pages}) == 856
+    assert all(p.collection for p in data.pages)
+    assert len({p.id for p in data.pages}) == n_rows
 
 
 def test_corpus_groups_follow_network_domain_id(corpus_dir: Path) -> None:

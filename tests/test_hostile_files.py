@@ -19,10 +19,17 @@ from .hostile import bounded  # noqa: F401 - autouse time and memory bound
 pytestmark = pytest.mark.timeout(30)
 
 PAGE = (b"<html><head><title>Council votes on the budget</title></head><body><p>The council voted 5-2 on "
-        b"Tuesday to approve the budget, the mayor said.</p><p>The plan adds two bus routes.</p></body></html>")
+        b"Tuesday to approve the budget, the mayor said.</p><p>The plan adds two bus routes.</p>"
+        b"<p>The budget also pays for repairs to the library roof and for four more park rangers, and it keeps "
+        b"property taxes at last year's rate, the finance director told the council before the vote.</p></body></html>")
 SPAM = (b"<html><head><title>Current:Home > News > Council votes-TopNewsHub</title></head><body>"
         b"<div>Current:Home > News > Council votes-TopNewsHub</div><span>veryGood! (5218)</span>"
-        b"<p>RIVERSIDE (AP) \xe2\x80\x94 The council voted on the budget.</p><p>Source link</p></body></html>")
+        b"<p>RIVERSIDE (AP) \xe2\x80\x94 The council voted on the budget.</p>"
+        b"<p>The budget also pays for repairs to the library roof and for four more park rangers, and it keeps "
+        b"property taxes at last year's rate, the finance director told the council before the vote.</p>"
+        b"<p>Council members who voted against the plan said the bus routes should wait until a traffic study "
+        b"of the east side is finished next spring, and asked for a public hearing on the fees.</p>"
+        b"<p>Source link</p></body></html>")
 
 
 GZIP_BOMB = gzip.compress(b"\0" * 200_000_000, compresslevel=1)

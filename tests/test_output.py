@@ -255,4 +255,4 @@ def test_sigkill_then_resume_scores_every_page_exactly_once(tmp_path: Path) -> N
     sources = [str(r["source"]) for r in rows]
     assert sorted(sources) == sorted(str(p) for p in pages)  # each page exactly once
     assert sources[:written] == [str(p) for p in pages[:written]]  # the killed run's lines were kept
-    assert all(r["error"] is None and r["label"] in {"original", "low_quality"} for r in rows)
+    assert all(r["error"] is None and r["label"] in {"original", "low_quality", "too_little_text"} for r in rows)

@@ -171,8 +171,7 @@ def site() -> Iterator[str]:
 def model(tmp_path_factory: pytest.TempPathFactory) -> str:
     """A private copy of the bundled model, so the crawls and the in-process scores use the same one."""
     folder = tmp_path_factory.mktemp("model")
-    for path in (DEFAULT_MODEL, DEFAULT_MODEL.with_name(DEFAULT_MODEL.name + ".sha256")):
-        shutil.copy(path, folder / path.name)
+    shutil.copy(DEFAULT_MODEL, folder / DEFAULT_MODEL.name)
     Scorer.load(folder / DEFAULT_MODEL.name)  # fail here if the copy caught a bundle mid-rewrite
     return str(folder / DEFAULT_MODEL.name)
 

@@ -107,6 +107,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
     shutil.copytree(EXAMPLES, ws / "crawl")
     shutil.copytree(EXAMPLES, ws / "big")
     _write_warc(ws / "crawl.warc.gz")
+    _write_warc(ws / "trusted-crawl.warc.gz")
     (ws / "shards").mkdir()
     for k in range(2):
         _write_warc(ws / "shards" / f"part-{k}.warc.gz")

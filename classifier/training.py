@@ -55,7 +55,6 @@ class Recipe:
     supporting: tuple[tuple[str, float], ...] = (("junk_breadcrumb_title", 0.5), ("related_offtopic_lists", 0.5),
                                                   ("dates_anachronism", 1.0), ("junk_spun_phrase", 1.0))
     supporting_step: float = 0.4
-    max_fpr: float = 0.005  # threshold: at most this share of originals flagged, on out-of-fold scores
 
 
 @dataclass

@@ -17,8 +17,6 @@ BLOCK_TAGS = frozenset(
     "blockquote pre br hr figure figcaption form table tbody thead address center body "
     "summary details caption".split()
 )
-#: Anchors whose targets are kept per page (the crawl reads the sites a page links to).
-MAX_LINKS = 5000
 #: Inline elements merged into their parent's text before the walk (keeps the text).
 INLINE_TAGS = (
     "span b i em strong font small u abbr time label sup sub cite mark bdi code q s strike big tt ins del var kbd"
@@ -33,7 +31,6 @@ class Head:
         self.meta: dict[str, str] = {}
         self.canonical: str | None = None
         self.jsonld: tuple[Mapping[str, object], ...] = ()
-        self.hrefs: list[str] = []  # <a href> targets in document order, up to MAX_LINKS
 
     def add(self, tag: str, attrs: Mapping[str, str | None], text: str, ld: list[Mapping[str, object]]) -> None:
         """Take in one title, meta, link, script or a element, met in document order."""
@@ -48,10 +45,6 @@ class Head:
         elif tag == "link":
             if self.canonical is None and "canonical" in (attrs.get("rel") or "").lower():
                 self.canonical = (attrs.get("href") or "").strip() or None
-        elif tag == "a":
-            href = (attrs.get("href") or "").strip()
-            if href and len(self.hrefs) < MAX_LINKS:
-                self.hrefs.append(href[:1000])
         elif tag == "script" and media_type(attrs.get("type")) == "application/ld+json":
             ld.extend(jsonld_objects(text))
 

@@ -27,7 +27,7 @@ def clean_texts(step: int) -> list[str]:
     """Main text of every ``step``-th original (pages trafilatura finds no text in are left out)."""
     import trafilatura
 
-    loader = importlib.import_module("classifier.loader")
+    loader = importlib.import_module("classifier.page.loader")
     out = []
     for row in [r for r in rows() if r["label"] == "original"][::step]:
         html = loader.decode_page(gzip.decompress((CORPUS / str(row["file"])).read_bytes()), {}, 5_000_000)

@@ -1,7 +1,7 @@
 """How many real corpus pages each marker fires on, for main's signals and this tree's.
 
 Loads every ``original`` and ``low_quality`` row of ../shared/corpus (HTML bytes decoded with
-``classifier.loader.decode_page`` and parsed with ``load_page``), once with the ``main`` revision's
+``classifier.page.loader.decode_page`` and parsed with ``load_page``), once with the ``main`` revision's
 package and once with the working tree's, and prints per marker the pages it fires on (value at or
 above the marker's threshold below) in each label, before and after. Parsed pages are cached in
 /tmp (keyed by the parser sources), so a second run takes seconds.

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pytest
 
-from classifier import features
-from classifier.dataset import LabelledPage, load_labelled
-from classifier.features import (
+from classifier.page.loader import load_page
+from classifier.signals import SIGNALS
+from classifier.training.dataset import LabelledPage, load_labelled
+from classifier.training.features import (
     FeatureTable,
     cache_key,
     default_cache_dir,
@@ -21,8 +22,7 @@ from classifier.features import (
     page_features,
     view_page,
 )
-from classifier.loader import load_page
-from classifier.signals import SIGNALS
+from classifier.training.recipe import features
 
 
 def article(n: int) -> str:

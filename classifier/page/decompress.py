@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any, Final, Protocol
 
-from .errors import InputError
+from ..errors import InputError
 
 log = logging.getLogger(__name__)
 

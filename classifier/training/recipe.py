@@ -28,8 +28,8 @@ import scipy.sparse as sp
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
-from .model import Bundle, additive, feature_names, library_versions
-from .signals import SIGNALS, signal_versions
+from ..model.bundle import Bundle, additive, feature_names, library_versions
+from ..signals import SIGNALS, signal_versions
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .page import Page
-from .tokens import words
+from ..page.page import Page
+from ..page.tokens import words
 
 #: Hash buckets (2**18): collisions are rare at the few thousand terms a page has.
 N_BUCKETS = 1 << 18

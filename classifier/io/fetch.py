@@ -32,10 +32,9 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from .addresses import AddressRefused, GuardedBackend, Resolver
-from .decompress import CODINGS, CorruptData, UnsupportedCoding, chain_for, feed_chain
-from .errors import FetchError
-from .settings import (
+from ..errors import FetchError
+from ..page.decompress import CODINGS, CorruptData, UnsupportedCoding, chain_for, feed_chain
+from ..settings import (
     CONNECT_TIMEOUT,
     FETCH_BUDGET,
     MAX_BYTES,
@@ -43,6 +42,7 @@ from .settings import (
     READ_TIMEOUT,
     USER_AGENT,
 )
+from .addresses import AddressRefused, GuardedBackend, Resolver
 
 logger = logging.getLogger(__name__)
 

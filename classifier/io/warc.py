@@ -47,10 +47,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Final, Literal
 
-from .decompress import CorruptData, OverLimit, UnsupportedCoding, decompress, decompress_prefix
-from .errors import InputError
-from .loader import looks_like_html
-from .settings import MAX_BYTES
+from ..errors import InputError
+from ..page.decompress import CorruptData, OverLimit, UnsupportedCoding, decompress, decompress_prefix
+from ..page.loader import looks_like_html
+from ..settings import MAX_BYTES
 
 log = logging.getLogger(__name__)
 

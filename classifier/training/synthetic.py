@@ -25,8 +25,8 @@ from typing import Protocol, TypeVar
 import lxml.etree as etree
 import lxml.html
 
+from ..page.page import Page
 from . import synthetic_forms as forms
-from .page import Page
 from .synthetic_dates import article_day, redate_meta
 from .synthetic_host import (
     XML_UNSAFE,
@@ -193,7 +193,7 @@ def pick_host(article: Page, lang: str | None, hosts: Sequence[_H], rng: random.
 
 def text_dump(html: str, url: str | None) -> str:
     """The page as a plain-text dump: its visible blocks, one a line (as the text view reads pages)."""
-    from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
+    from ..page.loader import load_page  # noqa: PLC0415 - loader imports the parser stack
 
     return "\n".join(b.text for b in load_page(html, url=url, kind="html").blocks)
 

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import settings
+from .. import settings
+from ..page.loader import decode_page, load_page
+from ..page.page import Page
 from .dataset import LabelledPage, read_page
 from .features import extract_features
-from .loader import decode_page, load_page
-from .page import Page
 from .synthetic import Generated, make_scraper_page, story_links
 
 log = logging.getLogger(__name__)

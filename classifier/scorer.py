@@ -138,7 +138,7 @@ class Scorer:
         """Score every HTML response record of a WARC file, with the record's URL and HTTP headers.
 
         Never raises: a missing file or reader becomes one error result. Pass a
-        ``classifier.warc.WarcCounts`` as ``counts`` to learn what was skipped."""
+        ``classifier.io.warc.WarcCounts`` as ``counts`` to learn what was skipped."""
         from .extras import require  # noqa: PLC0415
 
         try:

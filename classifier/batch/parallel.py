@@ -5,7 +5,7 @@ process; the results come back and are yielded in input order, so a parallel run
 and writes exactly what a one-process run does. A chunk is a few page files or URLs
 (read or fetched by the worker) or a few records of a WARC file (read by the parent, which
 reads far faster than the workers score, so one WARC file spreads over all workers too).
-This is the Dask task shape (:mod:`classifier.distributed`) made smaller: a unit of input
+This is the Dask task shape (:mod:`classifier.batch.distributed`) made smaller: a unit of input
 in, its results out, the model loaded once per worker and never sent with a task. The
 difference is where results go: here they stream back to one ordered output, there each
 shard writes its own file.

@@ -1,6 +1,6 @@
 """Crawl mode on Dask: signatures per shard, candidate pairs by a shuffle on LSH band keys.
 
-1. One partition per shard (WARC or JSONL, as in :mod:`classifier.distributed`): each worker scores
+1. One partition per shard (WARC or JSONL, as in :mod:`classifier.batch.distributed`): each worker scores
    its shard's pages and keeps their crawl entries (one parse per page). The records stay on the
    workers (``persist``).
 2. Every signature is emitted once per band as ``(band key, (page key, signature bytes))``; a

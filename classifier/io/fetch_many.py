@@ -1,6 +1,6 @@
 """Fetching URL lists the way crawlers do: one pooled client, bounded concurrency, retries, robots.txt.
 
-:func:`fetch_many` fetches many URLs through one shared :func:`~classifier.fetch.make_client`
+:func:`fetch_many` fetches many URLs through one shared :func:`~classifier.io.fetch.make_client`
 client (connections are pooled and kept alive), with at most ``concurrency`` fetches in
 flight overall and ``per_host`` per host. A 429 or 5xx answer is retried up to ``retries``
 times, waiting the server's ``Retry-After`` (seconds or an HTTP date, capped at

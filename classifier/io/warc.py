@@ -17,7 +17,7 @@ Both readers yield the same pages with the same sources, so a resumed run may sw
 What is yielded: ``response`` records carrying HTTP with a 2xx status whose Content-Type
 is HTML (``text/html``, ``application/xhtml+xml``), or that have no Content-Type and
 whose body looks like HTML. Payloads are decoded (chunked transfer; gzip, deflate, br and
-zstd content encodings through :mod:`classifier.decompress`, which stops at ``max_bytes``
+zstd content encodings through :mod:`classifier.page.decompress`, which stops at ``max_bytes``
 so a compression bomb never expands in memory, keeping the raw bytes when they are not
 actually so encoded, as warcio does), so the ``content-encoding``, ``transfer-encoding``
 and ``content-length`` headers no longer describe ``data`` and are dropped.

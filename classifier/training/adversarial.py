@@ -4,7 +4,7 @@ Generated pages are only worth training on if the model learns the scraper *mark
 not the generator's own artefacts. So: make marker-free pages (``markers=False``) from one half
 of a sample of real originals and ask two classifiers to tell them from the other half:
 
-- the signal features (:func:`classifier.features.extract_features`), scaled, logistic regression;
+- the signal features (:func:`classifier.training.features.extract_features`), scaled, logistic regression;
 - a hashed n-gram text model: character n-grams of the article body, and word n-grams of the
   boilerplate (short lines, list headings) plus the page's class and id tokens.
 

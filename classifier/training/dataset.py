@@ -154,7 +154,7 @@ def read_page(page: LabelledPage, max_bytes: int = MAX_BYTES) -> tuple[bytes | s
 
 
 def _fetch(url: str, max_bytes: int) -> bytes:
-    """The body of ``url`` through :mod:`classifier.fetch`."""
+    """The body of ``url`` through :mod:`classifier.io.fetch`."""
     try:
         from ..io.fetch import fetch  # lazy: keeps the HTTP client off the import path
     except ImportError as exc:

@@ -81,7 +81,7 @@ class FeatureTable:
 
 
 def default_cache_dir() -> Path:
-    """``$NEWSQUAL_CACHE``, else the platform cache folder (see :mod:`classifier.cache`)."""
+    """``$NEWSQUAL_CACHE``, else the platform cache folder (see :mod:`classifier.training.cache`)."""
     from .cache import feature_cache_dir  # noqa: PLC0415
 
     return feature_cache_dir()

@@ -6,11 +6,11 @@ of a different real page, whose navigation, lists, footers, class names and scri
 that site served them. A template *family* (a WordPress autoblog, a news-portal clone, a
 Chinese-style scraper like the seed, an MFA page with ad slots, a bare text dump) then decides
 which markers are likely and how they look; every marker is present only with some
-probability, in one of many spellings and places (:mod:`classifier.synthetic_forms`), and about
+probability, in one of many spellings and places (:mod:`classifier.training.synthetic_forms`), and about
 one page in ten gets none at all.
 
 ``markers=False`` gives the same transplant with no intended marker: the adversarial check
-(:mod:`classifier.adversarial`) uses it to show that the generator leaves no artefact of its own.
+(:mod:`classifier.training.adversarial`) uses it to show that the generator leaves no artefact of its own.
 """
 
 from __future__ import annotations

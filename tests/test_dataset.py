@@ -12,8 +12,8 @@ import pytest
 
 from classifier.errors import DataError, FetchError
 from classifier.page.loader import load_page
+from classifier.training import dataset
 from classifier.training.dataset import LABELS, Dataset, LabelledPage, load_labelled, read_page
-from classifier.training.recipe import dataset
 
 
 def article(n: int, title: str = "Council report") -> str:

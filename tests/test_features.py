@@ -13,6 +13,7 @@ import pytest
 
 from classifier.page.loader import load_page
 from classifier.signals import SIGNALS
+from classifier.training import features
 from classifier.training.dataset import LabelledPage, load_labelled
 from classifier.training.features import (
     FeatureTable,
@@ -22,7 +23,6 @@ from classifier.training.features import (
     page_features,
     view_page,
 )
-from classifier.training.recipe import features
 
 
 def article(n: int) -> str:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from classifier.page.loader import load_page
+from classifier.training import synthetic_forms as forms
 from classifier.training.adversarial import GATE, adversarial_check, boilerplate_text, pair_by_language, split_by_group
 from classifier.training.dataset import LabelledPage, load_labelled
-from classifier.training.recipe import synthetic_forms as forms
 from classifier.training.synthetic import FAMILIES, MARKERS, Generated, make_scraper_page, text_dump
 from classifier.training.synthetic_dates import redate_text
 

@@ -33,3 +33,11 @@ def mainline(rev: str = "main") -> ModuleType:
     (target / "classifier").rename(target / name)
     sys.path.insert(0, str(target))
     return importlib.import_module(name)
+
+
+def loader_of(package: str) -> ModuleType:
+    """The page loader of ``package``: ``.page.loader`` since the pipeline layout, ``.loader`` before it."""
+    try:
+        return importlib.import_module(package + ".page.loader")
+    except ModuleNotFoundError:
+        return importlib.import_module(package + ".loader")

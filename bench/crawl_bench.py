@@ -33,8 +33,8 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 from classifier.crawl import settings  # noqa: E402
 from classifier.crawl.index import ReferenceIndex  # noqa: E402
 from classifier.crawl.signatures import Signature, sign_page  # noqa: E402
-from classifier.loader import load_page  # noqa: E402
-from classifier.page import Page  # noqa: E402
+from classifier.page.loader import load_page  # noqa: E402
+from classifier.page.page import Page  # noqa: E402
 from classifier.scorer import Scorer  # noqa: E402
 
 

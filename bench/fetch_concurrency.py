@@ -3,7 +3,7 @@
 Starts ``--hosts`` HTTP servers on 127.0.0.1, 127.0.0.2, ... (separate hosts, so the
 per-host cap applies as it would on a real crawl), each answering every path with one of
 the project's example pages after sleeping ``--latency`` seconds. Then scores ``--urls``
-distinct URLs spread over the hosts twice through ``classifier.fetch_many.score_urls``:
+distinct URLs spread over the hosts twice through ``classifier.io.fetch_many.score_urls``:
 once with concurrency 1 (the baseline, like the old one-client-per-URL loop without its
 connection set-up) and once with the default ``CrawlOptions`` (8 in flight, 2 per host).
 A third arm scores them the way ``score_many`` does, one ``score_url`` (and one new client)
@@ -21,7 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from classifier import ScoreOptions, Scorer
-from classifier.fetch_many import CrawlOptions, score_urls
+from classifier.io.fetch_many import CrawlOptions, score_urls
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGE = (ROOT / "examples" / "scraper_copy.html").read_bytes()

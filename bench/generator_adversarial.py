@@ -1,7 +1,7 @@
 """Adversarial ROC-AUC of the page generator, before (a git revision's generator) and after (this tree's).
 
 Both generators make marker-free pages from the same sample of real originals, and both are
-judged by the same check (:func:`classifier.adversarial.adversarial_check`): signal features and
+judged by the same check (:func:`classifier.training.adversarial.adversarial_check`): signal features and
 a hashed n-gram model, folds grouped by site. Run from the repository root:
 
     PYTHONPATH=$PWD python bench/generator_adversarial.py [--base REV] [--sample 300] [--seed 0] [--with-markers]
@@ -20,20 +20,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from classifier.adversarial import AdversarialResult, Material, adversarial_check, bare_maker
-from classifier.dataset import load_labelled
-from classifier.synthetic import Generated, make_scraper_page
+from classifier.training.adversarial import AdversarialResult, Material, adversarial_check, bare_maker
+from classifier.training.dataset import load_labelled
+from classifier.training.synthetic import Generated, make_scraper_page
 
 CORPUS = Path(__file__).parents[1].parent / "shared" / "corpus" / "manifest.jsonl"
 
 
 def base_generator(rev: str) -> ModuleType:
-    """``classifier/synthetic.py`` as it is at git revision ``rev``, imported as a classifier submodule."""
-    source = subprocess.run(["git", "show", f"{rev}:classifier/synthetic.py"], check=True, capture_output=True,
+    """``classifier/training/synthetic.py`` as it is at git revision ``rev``, imported as a classifier submodule."""
+    source = subprocess.run(["git", "show", f"{rev}:classifier/training/synthetic.py"], check=True, capture_output=True,
                             text=True).stdout
     path = Path(tempfile.mkdtemp()) / "synthetic_base.py"
     path.write_text(source)
-    spec = importlib.util.spec_from_file_location("classifier._synthetic_base", path)
+    spec = importlib.util.spec_from_file_location("classifier.training._synthetic_base", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

@@ -55,7 +55,7 @@ c = brotli.Compressor(quality=1); parts = [c.process(b"a" * 100_000_000) for _ i
 bomb = b"".join(parts)
 Path("b.warc").write_bytes(rec("http://a/1", PAGE.encode()) + rec("http://a/bomb", bomb, b"Content-Encoding: br\\r\\n")
                            + rec("http://a/3", PAGE.encode()))
-from classifier.warc import iter_warc, WarcCounts
+from classifier.io.warc import iter_warc, WarcCounts
 c = WarcCounts(); pages = [p.url for p in iter_warc(Path("b.warc"), c)]
 import resource
 print(f"pages={len(pages)} oversize={c.skipped_oversize}, bomb {len(bomb) // 1024} KB")
@@ -124,7 +124,7 @@ print(f"full budget: {full.label} {full.score}; no budget: {slow.label} {slow.sc
 recs = [rec("http://a/1", PAGE.encode()), rec("http://a/2", PAGE.encode(), warc=b"X-N: " + b"n" * 40000 + b"\\r\\n"),
         b"GARBAGE" * 50, rec("http://a/4", PAGE.encode())]
 Path("m.warc").write_bytes(b"".join(recs))
-from classifier.warc import iter_warc, WarcCounts
+from classifier.io.warc import iter_warc, WarcCounts
 c = WarcCounts(); pages = [p.url for p in iter_warc(Path("m.warc"), c)]
 print(f"pages={pages} errors={c.errors}")
 """,
@@ -190,7 +190,7 @@ print(f"exit {code}, traceback={tb}, {time.monotonic() - t:.0f} s")
     "manifest file escaping its folder": """
 os.makedirs("data"); Path("secret.html").write_text(PAGE)
 Path("data/m.jsonl").write_text(json.dumps({"file": "../secret.html", "label": "original"}) + "\\n")
-from classifier.dataset import load_labelled
+from classifier.training.dataset import load_labelled
 from classifier.errors import DataError
 try:
     load_labelled([Path("data/m.jsonl")], min_per_class=0); print("accepted")

@@ -1,4 +1,4 @@
-"""A prototype front end on lexbor (selectolax): same job as ``classifier.html_parser.read_html``.
+"""A prototype front end on lexbor (selectolax): same job as ``classifier.page.html_parser.read_html``.
 
 Kept as a benchmark arm, not used by newsqual: measured in ``bench/throughput.py`` it is
 slower than the lxml front end it would replace, and it reads some pages differently.
@@ -26,8 +26,8 @@ from collections.abc import Iterator, Mapping
 
 from selectolax.lexbor import LexborHTMLParser
 
-from classifier.markup import BLOCK_TAGS, INLINE_TAGS, SKIP_TAGS, Head, clean
-from classifier.page import Block
+from classifier.page.markup import BLOCK_TAGS, INLINE_TAGS, SKIP_TAGS, Head, clean
+from classifier.page.page import Block
 from classifier.settings import MAX_BLOCKS
 
 #: Separator between text nodes, and the markers of block and anchor boundaries.

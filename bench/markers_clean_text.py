@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from _mainline import loader_of  # noqa: E402
 from markers_corpus import CORPUS, FIRE_AT, package, rows  # noqa: E402
 
 
@@ -27,7 +28,7 @@ def clean_texts(step: int) -> list[str]:
     """Main text of every ``step``-th original (pages trafilatura finds no text in are left out)."""
     import trafilatura
 
-    loader = importlib.import_module("classifier.loader")
+    loader = importlib.import_module("classifier.page.loader")
     out = []
     for row in [r for r in rows() if r["label"] == "original"][::step]:
         html = loader.decode_page(gzip.decompress((CORPUS / str(row["file"])).read_bytes()), {}, 5_000_000)
@@ -40,7 +41,7 @@ def clean_texts(step: int) -> list[str]:
 def fires(pkg: object, texts: list[str]) -> Counter[str]:
     """Marker -> clean texts it fires on, with ``pkg``'s loader and signals."""
     name = pkg.__name__  # type: ignore[attr-defined]
-    loader = importlib.import_module(name + ".loader")
+    loader = loader_of(name)
     funcs = {s.name: s.func for s in importlib.import_module(name + ".signals").SIGNALS if s.name in FIRE_AT}
     counts: Counter[str] = Counter()
     for text in texts:

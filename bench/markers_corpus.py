@@ -1,7 +1,7 @@
 """How many real corpus pages each marker fires on, for main's signals and this tree's.
 
 Loads every ``original`` and ``low_quality`` row of ../shared/corpus (HTML bytes decoded with
-``classifier.loader.decode_page`` and parsed with ``load_page``), once with the ``main`` revision's
+``classifier.page.loader.decode_page`` and parsed with ``load_page``), once with the ``main`` revision's
 package and once with the working tree's, and prints per marker the pages it fires on (value at or
 above the marker's threshold below) in each label, before and after. Parsed pages are cached in
 /tmp (keyed by the parser sources), so a second run takes seconds.
@@ -29,6 +29,8 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 CACHE = Path("/tmp/newsqual_markers_cache")
 PARSER_FILES = ("loader.py", "html_parser.py", "text_parser.py", "layout.py", "dates.py", "page.py", "tokens.py",
                 "decode.py", "settings.py")
+
+from _mainline import loader_of  # noqa: E402
 
 from tests.test_markers import FIRE_AT as MARKER_FIRE_AT  # noqa: E402 - one table of thresholds
 
@@ -60,12 +62,13 @@ def package(rev: str | None) -> ModuleType:
 def _key(pkg: ModuleType) -> str:
     """A digest of the parsing sources of ``pkg``."""
     base = Path(pkg.__file__).parent
-    return hashlib.sha256(b"".join((base / f).read_bytes() for f in PARSER_FILES if (base / f).exists())).hexdigest()[:16]
+    parts = [d / f for f in PARSER_FILES for d in (base, base / "page") if (d / f).exists()]
+    return hashlib.sha256(b"".join(p.read_bytes() for p in parts)).hexdigest()[:16]
 
 
 def load_pages(pkg: ModuleType, limit: int | None = None) -> list[tuple[dict[str, object], object]]:
     """(row, Page) for every row, parsed with ``pkg``'s loader (cached in /tmp)."""
-    loader = importlib.import_module(pkg.__name__ + ".loader")
+    loader = loader_of(pkg.__name__)
     selected = rows()[:limit]
     path = CACHE / f"{pkg.__name__}-{_key(pkg)}-{len(selected)}.pkl"
     if path.is_file():

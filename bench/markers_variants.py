@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from _mainline import mainline  # noqa: E402
+from _mainline import loader_of, mainline  # noqa: E402
 
 from tests.test_markers import CASES, FIRE_AT, Case  # noqa: E402
 
@@ -30,7 +30,7 @@ PROXY = {"related_offtopic_lists": ("related_offtopic_share", 0.8), "dates_anach
 def right(pkg: object, case: Case) -> bool:
     """True when ``pkg``'s signal gives the case's expected verdict."""
     name = pkg.__name__  # type: ignore[attr-defined]
-    loader = importlib.import_module(name + ".loader")
+    loader = loader_of(name)
     funcs = {s.name: s.func for s in importlib.import_module(name + ".signals").SIGNALS}
     signal, threshold = case.signal, FIRE_AT[case.signal]
     if signal not in funcs:

@@ -7,7 +7,7 @@ Four parts, all on pages of ../shared/corpus (read from there, never copied into
    prototype front end (``bench/lexbor_front.py``) and with the lxml front end newsqual
    uses, and trafilatura ``extract`` with metadata. Prints each arm's ratio to bare lxml.
 2. **Cores**: a folder (symlinks to corpus pages) and a WARC file (written to a temporary
-   folder) scored with ``-j 1`` and ``-j 2`` (``classifier.parallel``), wall-clock pages/s.
+   folder) scored with ``-j 1`` and ``-j 2`` (``classifier.batch.parallel``), wall-clock pages/s.
 3. **Memory**: ``newsqual score -j N`` over a stream of ``--stream`` pages made by cycling
    the corpus, peak RSS of the biggest process and of all its processes together.
 4. **Start-up**: CPU time of ``newsqual score one.html`` and of importing the package
@@ -82,7 +82,8 @@ def one_core(pages: list[Page], rounds: int, baseline: Path | None = None) -> No
     import trafilatura
     from selectolax.lexbor import LexborHTMLParser
 
-    from classifier import Scorer, html_parser
+    from classifier import Scorer
+    from classifier.page import html_parser
 
     scorer = Scorer.load()
     lxml_front = html_parser.read_html
@@ -142,7 +143,7 @@ def agreement(rows: list[dict[str, str]]) -> None:
     import lexbor_front
 
     from classifier import html_parser
-    from classifier.loader import decode_page, looks_like_html
+    from classifier.page.loader import decode_page, looks_like_html
 
     differ = declined = html_pages = 0
     for row in rows:
@@ -166,8 +167,8 @@ def agreement(rows: list[dict[str, str]]) -> None:
 def cores(rows: list[dict[str, str]], rounds: int) -> None:
     """Part 2: a folder and a WARC file scored on 1 and on 2 processes (wall-clock pages/s)."""
     from classifier import Scorer
-    from classifier.parallel import score_targets
-    from classifier.sources import expand_targets
+    from classifier.batch.parallel import score_targets
+    from classifier.io.sources import expand_targets
 
     scorer = Scorer.load()
     with tempfile.TemporaryDirectory(prefix="newsqual-bench-") as name:
@@ -263,7 +264,7 @@ def startup(rows: list[dict[str, str]]) -> None:
 _WITHOUT_MODEL = (
     "import sys, types; pkg = types.ModuleType('classifier'); "
     f"pkg.__path__ = [{str(ROOT / 'classifier')!r}]; sys.modules['classifier'] = pkg; "
-    "import classifier.loader, classifier.signals; assert 'classifier.model' not in sys.modules"
+    "import classifier.page.loader, classifier.signals; assert 'classifier.model.bundle' not in sys.modules"
 )
 
 

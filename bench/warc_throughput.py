@@ -6,7 +6,7 @@ Run from the repository root::
 
 It writes a gzipped WARC of ``--pages`` HTML responses (each with its request record, as
 crawlers write them) from pages generated inline, then prints records/s for each reader
-through :func:`classifier.warc.iter_warc` and through each library's bare loop, scored
+through :func:`classifier.io.warc.iter_warc` and through each library's bare loop, scored
 pages/s in one process and on a ``LocalCluster(n_workers=2, threads_per_worker=1)`` over
 the same pages split into ``--shards`` shard files, and the cost of fsync per JSONL line.
 """
@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from classifier.distributed import score_shards
-from classifier.output import JsonlSink
+from classifier.batch.distributed import score_shards
+from classifier.io.output import JsonlSink
+from classifier.io.warc import iter_warc
 from classifier.scorer import Scorer
-from classifier.warc import iter_warc
 
 TOPICS = ("council budget", "river flooding", "school strike", "hospital waiting lists", "rail timetable")
 SPAM = ("You won't believe", "Click here to read more", "Sponsored", "Related: 10 stars who", "Share this")

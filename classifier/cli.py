@@ -20,12 +20,12 @@ from . import settings
 from .console import ScoreProgress, Tally
 from .errors import DataError, InputError, MissingDependency, ModelError, NewsqualError
 from .extras import require
-from .model import TEXT_FEATURE
+from .io.output import ModelInfo, Sink, annotate, json_safe, open_sink
+from .io.sources import expand_targets, is_url, is_warc_file, read_stdin, resume_key, scheme_refusal, target_runs
+from .io.units import human_size
+from .model.bundle import TEXT_FEATURE
 from .options import ScoreOptions
-from .output import ModelInfo, Sink, annotate, json_safe, open_sink
 from .scorer import Result, Scorer
-from .sources import expand_targets, is_url, is_warc_file, read_stdin, resume_key, scheme_refusal, target_runs
-from .units import human_size
 
 app = typer.Typer(
     help="Tell original news reporting from low-quality syndication, scrapers and spam.",
@@ -93,7 +93,7 @@ def _json_row(result: Result) -> str:
 
 def _crawl_options(concurrency: int, per_host: int, retries: int, respect_robots: bool) -> Any:
     """The URL-list fetching options."""
-    from .fetch_many import CrawlOptions  # noqa: PLC0415
+    from .io.fetch_many import CrawlOptions  # noqa: PLC0415
 
     return CrawlOptions(concurrency=concurrency, per_host=per_host, retries=retries, respect_robots=respect_robots)
 
@@ -101,7 +101,7 @@ def _crawl_options(concurrency: int, per_host: int, retries: int, respect_robots
 def _by_target(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: set[str], crawl: Any,
                bar: ScoreProgress) -> Iterator[tuple[str, Iterable[Result]]]:
     """Each target with its results, in order (none when resumed); runs of URLs are fetched concurrently."""
-    from .fetch_many import score_urls  # noqa: PLC0415
+    from .io.fetch_many import score_urls  # noqa: PLC0415
 
     for kind, run in target_runs(targets, done):
         if kind == "done":  # resumed: a page already written (WARC records are checked later)
@@ -201,7 +201,7 @@ def warc_summary(counts: Any) -> str:
 def _warc_counts() -> Any:
     """A fresh ``WarcCounts``, or None when no WARC reader is installed (score_warc then says so)."""
     try:
-        from .warc import WarcCounts  # noqa: PLC0415
+        from .io.warc import WarcCounts  # noqa: PLC0415
     except ImportError:
         return None
     return WarcCounts()
@@ -304,7 +304,7 @@ class _Workers:
 def _results(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: set[str], workers: _Workers,
              bar: ScoreProgress) -> Iterator[Any]:
     """Results in target order, each target followed by a ``TargetDone``; on a process pool unless one job fits."""
-    from .parallel import TargetDone, default_jobs  # noqa: PLC0415
+    from .batch.parallel import TargetDone, default_jobs  # noqa: PLC0415
 
     jobs = workers.jobs or default_jobs()
     if jobs > 1 and "-" not in targets and (len(targets) > 1 or any(is_warc_file(Path(t)) for t in targets)):
@@ -318,7 +318,7 @@ def _results(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: se
 def _pooled(scorer: Scorer, targets: list[str], jobs: int, done: set[str], workers: _Workers,
             bar: ScoreProgress) -> Iterator[Any]:
     """The process pool's results, with the WARC byte bar, counts and damage row as in this process."""
-    from .parallel import TargetDone, score_targets  # noqa: PLC0415
+    from .batch.parallel import TargetDone, score_targets  # noqa: PLC0415
 
     warc: str | None = None
     for item in score_targets(scorer, targets, jobs, done, workers.model, workers.crawl):
@@ -438,12 +438,12 @@ def explain(
 
 def _read_target(scorer: Scorer, target: str) -> tuple[bytes, str | None, dict[str, str]]:
     """The bytes, URL and headers of one URL, file or stdin target."""
-    from .sources import read_source  # noqa: PLC0415
+    from .io.sources import read_source  # noqa: PLC0415
 
     if target == "-":
         return read_stdin(sys.stdin.buffer, scorer.options.max_bytes), None, {}
     if is_url(target):
-        from .fetch import fetch  # noqa: PLC0415
+        from .io.fetch import fetch  # noqa: PLC0415
 
         got = fetch(target, max_bytes=scorer.options.max_bytes, allow_private=scorer.options.allow_private_addresses)
         return got.content, got.final_url, dict(got.headers)
@@ -474,8 +474,8 @@ def train(
         require("newsqual train", "sklearn", "scipy")
     except MissingDependency as exc:
         raise _fail(str(exc)) from None
-    from .trainer import TrainConfig  # noqa: PLC0415
-    from .trainer import train as run_train
+    from .training.trainer import TrainConfig  # noqa: PLC0415
+    from .training.trainer import train as run_train
 
     if not 0 < max_fpr < 1:
         raise _fail("--max-fpr must be between 0 and 1")
@@ -486,7 +486,7 @@ def train(
         raise _fail(str(exc)) from None
     except NewsqualError as exc:
         raise _fail(str(exc)) from None
-    from .validation import render_summary  # noqa: PLC0415
+    from .training.validation import render_summary  # noqa: PLC0415
 
     for page_id, reason in outcome.card["data"]["failed_pages"].items():
         typer.echo(f"skipped {page_id}: {reason}", err=True)
@@ -546,8 +546,8 @@ def evaluate(
         require("newsqual evaluate (plots)", "matplotlib")
     except MissingDependency as exc:
         raise _fail(str(exc)) from None
-    from .evaluator import run_evaluation  # noqa: PLC0415
-    from .report import render_text  # noqa: PLC0415
+    from .training.evaluator import run_evaluation  # noqa: PLC0415
+    from .training.report import render_text  # noqa: PLC0415
 
     scorer = _load(model, ScoreOptions(threshold=threshold))
     try:
@@ -589,7 +589,7 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("info")
 def cache_info() -> None:
     """Print the cache folder, its file count and size."""
-    from .cache import cache_usage  # noqa: PLC0415
+    from .training.cache import cache_usage  # noqa: PLC0415
 
     usage = cache_usage()
     typer.echo(f"{usage.path}: {usage.files} files, {human_size(usage.bytes)}")
@@ -598,7 +598,7 @@ def cache_info() -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached feature vector (they are recomputed when needed)."""
-    from .cache import clear_cache  # noqa: PLC0415
+    from .training.cache import clear_cache  # noqa: PLC0415
 
     usage = clear_cache()
     typer.echo(f"removed {usage.files} files ({human_size(usage.bytes)}) from {usage.path}")

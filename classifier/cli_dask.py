@@ -48,7 +48,7 @@ def run_dask(run: DaskRun) -> int:
     except MissingDependency as exc:
         raise fail(str(exc)) from None
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # its INFO lines would drown the results
-    from .distributed import score_shards, shard_output  # noqa: PLC0415
+    from .batch.distributed import score_shards, shard_output  # noqa: PLC0415
 
     out, shards = _dask_plan(run)
     existing = [p for p in (shard_output(s, out) for s in shards) if p.exists()]
@@ -85,8 +85,8 @@ def run_dask_crawl(run: DaskRun) -> int:
     except MissingDependency as exc:
         raise fail(str(exc)) from None
     os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")
+    from .batch.distributed import _client  # noqa: PLC0415
     from .crawl.dask_crawl import crawl_shards  # noqa: PLC0415
-    from .distributed import _client  # noqa: PLC0415
 
     if run.resume:
         raise fail("--resume does not work with --crawl (copies are judged across all shards)")
@@ -103,7 +103,7 @@ def run_dask_crawl(run: DaskRun) -> int:
 
 def _dask_plan(run: DaskRun) -> tuple[Path, list[Path]]:
     """The output folder and the shard files, refusing what --dask cannot do."""
-    from .distributed import expand_shards  # noqa: PLC0415
+    from .batch.distributed import expand_shards  # noqa: PLC0415
 
     if run.output is None:
         raise fail("--dask needs --output DIR for the per-shard result files")

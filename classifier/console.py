@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .units import human_size
+from .io.units import human_size
 
 
 @dataclass(slots=True)

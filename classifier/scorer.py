@@ -12,13 +12,13 @@ import numpy as np
 
 from . import settings
 from .errors import NewsqualError, PageBudgetError
-from .loader import InputKind, load_page
-from .model import TEXT_FEATURE, Bundle, load_bundle
+from .model.bundle import TEXT_FEATURE, Bundle, load_bundle
+from .model.textchannel import decision, page_terms, top_terms, vectorise
 from .options import ScoreOptions
-from .page import Page
+from .page.loader import InputKind, load_page
+from .page.page import Page
 from .signals import SIGNALS, Measure, measure_all
 from .signals.quality import enough_text
-from .textchannel import decision, page_terms, top_terms, vectorise
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ class Scorer:
 
     def score_url(self, url: str, client: Any = None) -> Result:
         """Fetch ``url`` (size cap, timeouts, redirects) and score it. Never raises."""
-        from .fetch import fetch  # noqa: PLC0415 - keeps httpx off the import path of I/O-free users
+        from .io.fetch import fetch  # noqa: PLC0415 - keeps httpx off the import path of I/O-free users
 
         o = self.options
         try:
@@ -138,12 +138,12 @@ class Scorer:
         """Score every HTML response record of a WARC file, with the record's URL and HTTP headers.
 
         Never raises: a missing file or reader becomes one error result. Pass a
-        ``classifier.warc.WarcCounts`` as ``counts`` to learn what was skipped."""
+        ``classifier.io.warc.WarcCounts`` as ``counts`` to learn what was skipped."""
         from .extras import require  # noqa: PLC0415
 
         try:
             require("reading WARC files", "fastwarc", "warcio", any_of=True)
-            from .warc import WarcCounts, iter_warc  # noqa: PLC0415
+            from .io.warc import WarcCounts, iter_warc  # noqa: PLC0415
 
             counts = counts if counts is not None else WarcCounts()
             first = len(counts.problems)
@@ -156,7 +156,7 @@ class Scorer:
 
     def score_many(self, sources: Iterable[str | Path]) -> Iterator[Result]:
         """Score URLs, page files and WARC files in order; a failed item yields an error result and the batch goes on."""
-        from .sources import is_url, is_warc_file, read_source  # noqa: PLC0415
+        from .io.sources import is_url, is_warc_file, read_source  # noqa: PLC0415
 
         client = None  # one pooled client for the batch's URLs, made for the first one
         try:
@@ -181,7 +181,7 @@ class Scorer:
 
     def _client(self) -> Any:
         """An HTTP client with this scorer's fetch options (timeouts, redirects, agent, address policy)."""
-        from .fetch import make_client  # noqa: PLC0415
+        from .io.fetch import make_client  # noqa: PLC0415
 
         o = self.options
         return make_client(connect_timeout=o.connect_timeout, read_timeout=o.read_timeout,

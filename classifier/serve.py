@@ -47,8 +47,8 @@ from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from . import settings
-from .loader import InputKind
 from .options import ScoreOptions
+from .page.loader import InputKind
 from .scorer import Result, Scorer
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ import pytest
 
 import classifier
 from classifier import ModelError, Scorer
-from classifier.model import load_bundle, save_bundle
+from classifier.model.bundle import load_bundle, save_bundle
 from classifier.settings import DEFAULT_MODEL
 
 from .pages import original_page, scraper_page

@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 
 from classifier.errors import InputError, ModelError
-from classifier.loader import load_page
-from classifier.model import Bundle, feature_names
-from classifier.page import Page
+from classifier.model.bundle import Bundle, feature_names
+from classifier.model.textchannel import N_BUCKETS
+from classifier.page.loader import load_page
+from classifier.page.page import Page
 from classifier.scorer import ERROR, LOW_QUALITY, ORIGINAL, TOO_LITTLE_TEXT, Result, Scorer
-from classifier.textchannel import N_BUCKETS
 
 pytestmark = pytest.mark.timeout(60)
 

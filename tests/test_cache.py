@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from classifier.cache import cache_usage, clear_cache, feature_cache_dir
 from classifier.cli import app
-from classifier.features import default_cache_dir
+from classifier.training.cache import cache_usage, clear_cache, feature_cache_dir
+from classifier.training.features import default_cache_dir
 
 runner = CliRunner()
 

@@ -67,7 +67,7 @@ def test_rows_name_the_model_and_threshold(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert {(r["model_id"], r["model_digest"], r["threshold"]) for r in rows} == {(scorer.model_id, scorer.model_digest, 0.5)}
     assert re.fullmatch(r"[0-9a-f]{64}", scorer.model_digest)
-    from classifier.output import parquet_model
+    from classifier.io.output import parquet_model
 
     assert parquet_model(out) == {"model_id": scorer.model_id, "model_digest": scorer.model_digest, "threshold": 0.5}
 
@@ -161,7 +161,7 @@ def test_sizes_are_human_and_unsupported_schemes_said_so() -> None:
 
 
 def test_human_size() -> None:
-    from classifier.units import human_size
+    from classifier.io.units import human_size
 
     assert [human_size(n) for n in (100, 1536, 5 * 1024 * 1024, 3 * 1024**3)] == ["100 B", "1.5 KB", "5.0 MB", "3.0 GB"]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.dataset import load_labelled
-from classifier.trainer import TrainConfig, Validation, validate
+from classifier.training.dataset import load_labelled
+from classifier.training.trainer import TrainConfig, Validation, validate
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 

@@ -12,8 +12,8 @@ pytest.importorskip("tldextract", reason="crawl mode needs the 'crawl' extra (tl
 from classifier.crawl import crawl_batch, entry_of, judge  # noqa: E402
 from classifier.crawl.domains import site_of  # noqa: E402
 from classifier.crawl.facts import credible_day  # noqa: E402
-from classifier.loader import load_page  # noqa: E402
-from classifier.page import DateClaim  # noqa: E402
+from classifier.page.loader import load_page  # noqa: E402
+from classifier.page.page import DateClaim  # noqa: E402
 from classifier.scorer import Scorer  # noqa: E402
 
 from .crawl_pages import OTHER, STORY, article  # noqa: E402

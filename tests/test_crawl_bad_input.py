@@ -14,7 +14,7 @@ pytest.importorskip("tldextract", reason="crawl mode needs the 'crawl' extra (tl
 from classifier import scorer as scorer_module  # noqa: E402
 from classifier.crawl import Signature, Skip, crawl_batch, entry_of, judge, sign_page  # noqa: E402
 from classifier.crawl.lsh import find_pairs  # noqa: E402
-from classifier.loader import load_page  # noqa: E402
+from classifier.page.loader import load_page  # noqa: E402
 from classifier.scorer import Scorer  # noqa: E402
 
 from .crawl_pages import STORY, article  # noqa: E402

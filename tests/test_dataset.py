@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from classifier import dataset
-from classifier.dataset import LABELS, Dataset, LabelledPage, load_labelled, read_page
 from classifier.errors import DataError, FetchError
-from classifier.loader import load_page
+from classifier.page.loader import load_page
+from classifier.training import dataset
+from classifier.training.dataset import LABELS, Dataset, LabelledPage, load_labelled, read_page
 
 
 def article(n: int, title: str = "Council report") -> str:
@@ -96,7 +96,7 @@ def test_file_rows_are_relative_to_the_manifest(tmp_path: Path) -> None:
 
 
 def test_url_rows_are_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import classifier.fetch
+    import classifier.io.fetch
 
     class Got:
         content = b"<html><body><p>fetched</p></body></html>"
@@ -107,7 +107,7 @@ def test_url_rows_are_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         calls.append((url, max_bytes))
         return Got()
 
-    monkeypatch.setattr(classifier.fetch, "fetch", fake_fetch)
+    monkeypatch.setattr(classifier.io.fetch, "fetch", fake_fetch)
     row = {"id": "u", "label": "original", "url": "https://news.example/story"}
     page = by_id(load_labelled([write_manifest(tmp_path, [*rows(), row])]))["u"]
     assert page.kind == "auto" and page.group == "news.example"
@@ -115,12 +115,12 @@ def test_url_rows_are_fetched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_url_fetch_failure_is_a_newsqual_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import classifier.fetch
+    import classifier.io.fetch
 
     def refuse(url: str, max_bytes: int) -> None:
         raise FetchError(url, "HTTP 404")
 
-    monkeypatch.setattr(classifier.fetch, "fetch", refuse)
+    monkeypatch.setattr(classifier.io.fetch, "fetch", refuse)
     page = by_id(load_labelled([write_manifest(tmp_path, [*rows(), {"id": "u", "label": "original", "url": "https://x.example/"}])]))["u"]
     with pytest.raises(FetchError, match="404"):
         read_page(page)

@@ -1,4 +1,4 @@
-"""Tests for classifier.decode: charsets, binary sniffing and bounded gunzip."""
+"""Tests for classifier.page.decode: charsets, binary sniffing and bounded gunzip."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ import time
 
 import pytest
 
-from classifier.decode import (
+from classifier.errors import InputError
+from classifier.page.decode import (
     decode_bytes,
     looks_binary,
     maybe_gunzip,
     normalize_charset,
 )
-from classifier.errors import InputError
 
 pytestmark = pytest.mark.timeout(60)
 

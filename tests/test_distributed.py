@@ -16,11 +16,11 @@ from distributed import Client, LocalCluster
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from classifier import distributed as dist
-from classifier.distributed import ShardReport, score_shards, shard_output
+from classifier.batch import distributed as dist
+from classifier.batch.distributed import ShardReport, score_shards, shard_output
+from classifier.io.warc import iter_warc
 from classifier.scorer import Scorer
 from classifier.settings import DEFAULT_MODEL
-from classifier.warc import iter_warc
 
 pytestmark = pytest.mark.timeout(180)
 

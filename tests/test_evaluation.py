@@ -11,9 +11,9 @@ import pytest
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 from classifier.errors import DataError
-from classifier.evaluation import METRICS, ScoredItem, evaluate, pr_auc, roc_auc
-from classifier.plots import PLOT_FILES, write_plots
-from classifier.report import render_text, write_html
+from classifier.training.evaluation import METRICS, ScoredItem, evaluate, pr_auc, roc_auc
+from classifier.training.plots import PLOT_FILES, write_plots
+from classifier.training.report import render_text, write_html
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

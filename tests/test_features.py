@@ -11,9 +11,11 @@ from typing import Any
 import numpy as np
 import pytest
 
-from classifier import features
-from classifier.dataset import LabelledPage, load_labelled
-from classifier.features import (
+from classifier.page.loader import load_page
+from classifier.signals import SIGNALS
+from classifier.training import features
+from classifier.training.dataset import LabelledPage, load_labelled
+from classifier.training.features import (
     FeatureTable,
     cache_key,
     default_cache_dir,
@@ -21,8 +23,6 @@ from classifier.features import (
     page_features,
     view_page,
 )
-from classifier.loader import load_page
-from classifier.signals import SIGNALS
 
 
 def article(n: int) -> str:
@@ -182,9 +182,10 @@ def test_cache_key_covers_content_url_kind_view_and_signal_versions(monkeypatch:
 
 def test_feature_code_is_the_parser_and_the_signals() -> None:
     modules = features.feature_modules()
-    for name in ("loader", "decode", "html_parser", "text_parser", "page", "signals", "signals.base"):
+    for name in ("page.loader", "page.decode", "page.html_parser", "page.text_parser", "page.page", "signals",
+                 "signals.base", "model.textchannel"):
         assert f"classifier.{name}" in modules
-    for name in ("features", "dataset", "model", "scorer"):
+    for name in ("training.features", "training.dataset", "model.bundle", "scorer"):
         assert f"classifier.{name}" not in modules
 
 

@@ -1,4 +1,4 @@
-"""Tests for classifier.fetch against a real HTTP server on 127.0.0.1 (no internet)."""
+"""Tests for classifier.io.fetch against a real HTTP server on 127.0.0.1 (no internet)."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ import brotli
 import httpx
 import pytest
 
-from classifier.decode import decode_bytes
 from classifier.errors import FetchError
-from classifier.fetch import Fetched, _connect_reason, fetch, make_client
+from classifier.io.fetch import Fetched, _connect_reason, fetch, make_client
+from classifier.page.decode import decode_bytes
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from classifier.errors import FetchError
-from classifier.fetch_many import CrawlOptions, FetchSettings, fetch_many, retry_delay
+from classifier.io.fetch_many import CrawlOptions, FetchSettings, fetch_many, retry_delay
 
 pytestmark = pytest.mark.timeout(60)
 

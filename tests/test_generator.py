@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from classifier import synthetic_forms as forms
-from classifier.adversarial import GATE, adversarial_check, boilerplate_text, pair_by_language, split_by_group
-from classifier.dataset import LabelledPage, load_labelled
-from classifier.loader import load_page
-from classifier.synthetic import FAMILIES, MARKERS, Generated, make_scraper_page, text_dump
-from classifier.synthetic_dates import redate_text
+from classifier.page.loader import load_page
+from classifier.training import synthetic_forms as forms
+from classifier.training.adversarial import GATE, adversarial_check, boilerplate_text, pair_by_language, split_by_group
+from classifier.training.dataset import LabelledPage, load_labelled
+from classifier.training.synthetic import FAMILIES, MARKERS, Generated, make_scraper_page, text_dump
+from classifier.training.synthetic_dates import redate_text
 
 _PARAS = [
     "The county council voted on Tuesday to fund a new flood barrier along the Millbrook river after two years of review.",
@@ -200,7 +200,7 @@ def _row(i: int, group: str, lang: str) -> LabelledPage:
 
 
 def test_halves_share_no_site_and_pairs_share_a_language() -> None:
-    from classifier.adversarial import read_material
+    from classifier.training.adversarial import read_material
 
     rows = [_row(i, f"site{i % 7}", "en" if i % 2 else "de") for i in range(28)]
     material = read_material(rows)
@@ -211,7 +211,7 @@ def test_halves_share_no_site_and_pairs_share_a_language() -> None:
 
 
 def test_trainer_makes_generated_pages_with_the_new_api(tmp_path: Path) -> None:
-    from classifier.trainer import make_generated
+    from classifier.training.trainer import make_generated
 
     hosts = [HOST.replace("Coastline Daily", f"Coastline {k}") for k in range(4)]
     pages = [ARTICLE.replace("Valley Gazette", f"Valley {k}") for k in range(4)] + hosts

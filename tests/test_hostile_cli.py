@@ -20,7 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from classifier.cli import _json_row, app
-from classifier.output import to_json_line
+from classifier.io.output import to_json_line
 from classifier.scorer import Result
 
 from .hostile import bounded, limit_address_space  # noqa: F401 - bounded is autouse

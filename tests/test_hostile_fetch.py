@@ -19,9 +19,9 @@ import brotli
 import pytest
 from backports import zstd
 
-from classifier.addresses import address_kind
 from classifier.errors import FetchError
-from classifier.fetch import fetch, make_client
+from classifier.io.addresses import address_kind
+from classifier.io.fetch import fetch, make_client
 from classifier.options import ScoreOptions
 from classifier.scorer import Scorer
 
@@ -109,7 +109,7 @@ class TestAddressPolicy:
         assert result.label == "error" and result.error == f"http://[::1]:9/: refused to connect to ::1 (loopback): {HINT}"
 
     def test_a_manifest_url_row_is_refused(self) -> None:
-        from classifier.dataset import LabelledPage, read_page
+        from classifier.training.dataset import LabelledPage, read_page
 
         page = LabelledPage(id="p", label="original", category="original", group="g", lang=None, confidence=None,
                             url="http://169.254.169.254/latest/", published=None, origin="m.jsonl:1", path=None,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from classifier.errors import DataError, InputError
+from classifier.io.sources import expand_targets, read_source, read_stdin, resume_key
 from classifier.options import ScoreOptions
 from classifier.scorer import Scorer
-from classifier.sources import expand_targets, read_source, read_stdin, resume_key
 
 from .hostile import bounded  # noqa: F401 - autouse time and memory bound
 
@@ -163,7 +163,7 @@ class TestManifestPaths:
         return path
 
     def test_absolute_and_dotdot_paths_are_refused(self, tmp_path: Path) -> None:
-        from classifier.dataset import load_labelled
+        from classifier.training.dataset import load_labelled
 
         outside = tmp_path / "secret.html"
         outside.write_bytes(PAGE)
@@ -176,7 +176,7 @@ class TestManifestPaths:
         assert len(load_labelled([manifest], allow_outside=True).pages) == 14
 
     def test_a_symlink_leading_out_is_refused(self, tmp_path: Path) -> None:
-        from classifier.dataset import load_labelled
+        from classifier.training.dataset import load_labelled
 
         (tmp_path / "secret.html").write_bytes(PAGE)
         manifest = self.manifest(tmp_path, ["link.html"])

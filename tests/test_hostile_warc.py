@@ -14,8 +14,8 @@ import brotli
 import pytest
 from backports import zstd
 
+from classifier.io.warc import WarcCounts, iter_warc
 from classifier.scorer import Scorer
-from classifier.warc import WarcCounts, iter_warc
 
 from .hostile import bounded  # noqa: F401 - autouse time and memory bound
 

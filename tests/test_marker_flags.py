@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from classifier import Scorer
-from classifier.dataset import load_labelled, read_page
-from classifier.loader import decode_page
+from classifier.page.loader import decode_page
+from classifier.training.dataset import load_labelled, read_page
 
 SAMPLE = 30
 #: Share of sampled originals a decisive marker must flag (the floor is set so that all but the

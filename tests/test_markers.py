@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from classifier.loader import load_page
-from classifier.page import Page
+from classifier.page.loader import load_page
+from classifier.page.page import Page
 from classifier.signals import SIGNALS, measure_all
 from classifier.signals.quality import MIN_BODY_WORDS, enough_text
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from classifier.output import (
+from classifier.io.output import (
     CsvSink,
     JsonlSink,
     ModelInfo,
@@ -196,7 +196,7 @@ def test_csv_rows_for_spreadsheets_and_resume_after_a_cut(tmp_path: Path) -> Non
 SCORE_SCRIPT = """
 import os, sys, time
 from pathlib import Path
-from classifier.output import JsonlSink
+from classifier.io.output import JsonlSink
 from classifier.scorer import Scorer
 
 scorer = Scorer.load()

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from classifier.errors import InputError
-from classifier.loader import load_page, looks_like_html
-from classifier.page import Block, Page, host_of
+from classifier.page.loader import load_page, looks_like_html
+from classifier.page.page import Block, Page, host_of
 
 SEED = Path(__file__).parents[1].parent / "shared" / "seeds" / "000_20fef6640e83dfd0.txt"
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from classifier import parallel
+from classifier.batch import parallel
 from classifier.cli import app
 from classifier.scorer import Result, Scorer
 

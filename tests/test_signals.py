@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from classifier import signals as signals_module
-from classifier.loader import InputKind, load_page
-from classifier.page import Page
+from classifier.page.loader import InputKind, load_page
+from classifier.page.page import Page
 from classifier.signals import SIGNALS, Measure, Signal, measure_all, signal_versions
 
 FUNCS = {s.name: s.func for s in SIGNALS}

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from typer.testing import CliRunner
 
 from classifier.cli import app
-from classifier.training import TrainData, site_folds
+from classifier.training.recipe import TrainData, site_folds
 
 from .pages import original_page, scraper_page
 

@@ -12,7 +12,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from classifier.errors import InputError
-from classifier.warc import WarcCounts, WarcPage, iter_warc
+from classifier.io.warc import WarcCounts, WarcPage, iter_warc
 
 READERS = ["fastwarc", "warcio"]
 
@@ -123,7 +123,7 @@ def test_truncated_file_stops_with_a_warning(
     write_sample(whole, compress)
     path = tmp_path / ("cut.warc.gz" if compress else "cut.warc")
     path.write_bytes(whole.read_bytes()[:-cut])  # inside the last record
-    with caplog.at_level(logging.WARNING, logger="classifier.warc"):
+    with caplog.at_level(logging.WARNING, logger="classifier.io.warc"):
         pages, counts = read(path, reader)
     assert [p.url for p in pages] == EXPECTED_URLS[:-1]
     assert counts.errors == 1

@@ -11,8 +11,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from classifier.trainer import TrainConfig, train  # noqa: E402
-from classifier.validation import render_summary  # noqa: E402
+from classifier.training.trainer import TrainConfig, train  # noqa: E402
+from classifier.training.validation import render_summary  # noqa: E402
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..page import Page
+from ..page.page import Page
 from ..scorer import Reason, Result, Scorer
 from .facts import PageFacts, page_facts
 from .index import ReferenceIndex

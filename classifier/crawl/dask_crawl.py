@@ -1,6 +1,6 @@
 """Crawl mode on Dask: signatures per shard, candidate pairs by a shuffle on LSH band keys.
 
-1. One partition per shard (WARC or JSONL, as in :mod:`classifier.distributed`): each worker scores
+1. One partition per shard (WARC or JSONL, as in :mod:`classifier.batch.distributed`): each worker scores
    its shard's pages and keeps their crawl entries (one parse per page). The records stay on the
    workers (``persist``).
 2. Every signature is emitted once per band as ``(band key, (page key, signature bytes))``; a
@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..io.warc import WarcCounts
 from ..scorer import Result
-from ..warc import WarcCounts
 from . import settings
 from .batch import CollectingScorer, Entry, Key, crawl_reason, score_with_entries
 from .lsh import band_keys, bucket_pairs
@@ -54,7 +54,7 @@ class CrawlShardsReport:
 
 def shard_records(number: int, shard: str, model: str | None, threshold: float | None) -> list[Record]:
     """Score one shard on a worker, keeping each page's crawl entry (a Dask task)."""
-    from ..distributed import _score_pages, worker_scorer  # noqa: PLC0415 - the shard readers of `--dask`
+    from ..batch.distributed import _score_pages, worker_scorer  # noqa: PLC0415 - the shard readers of `--dask`
 
     scorer = CollectingScorer.wrap(worker_scorer(model, threshold))
     pairs = score_with_entries(scorer, _score_pages(Path(shard), scorer, WarcCounts()))
@@ -85,7 +85,7 @@ def bucket_verified(group: tuple[int, Sequence[tuple[Key, bytes]]], threshold: f
 
 def fold_partition(records: Iterable[Record], verdicts: dict[Key, Verdict], threshold: float, out_dir: str) -> list[str]:
     """Fold verdicts into one shard's results and write its JSONL output (a Dask task); [output path]."""
-    from ..distributed import _write_atomically, shard_output  # noqa: PLC0415
+    from ..batch.distributed import _write_atomically, shard_output  # noqa: PLC0415
 
     records = list(records)
     if not records:
@@ -106,7 +106,7 @@ def crawl_shards(shards: Sequence[Path], out_dir: Path, client: Any, model: Path
     """Score shards on the Dask ``client`` with copy detection across all of them."""
     import dask.bag as db  # noqa: PLC0415 - the 'dask' extra
 
-    from ..distributed import worker_scorer  # noqa: PLC0415
+    from ..batch.distributed import worker_scorer  # noqa: PLC0415
 
     paths = [str(Path(s).resolve()) for s in shards]
     out_dir = Path(out_dir).resolve()

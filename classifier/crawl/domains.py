@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from ..page import host_of
+from ..page.page import host_of
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NewsqualError
-from ..loader import load_page
-from ..page import Page
+from ..page.loader import load_page
+from ..page.page import Page
 from ..scorer import Result, Scorer
 from . import settings
 from .batch import crawl_results

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..page import DateClaim, Page
+from ..page.page import DateClaim, Page
 from ..signals.syndication import attribution_lines, author_missing
 from . import settings
 from .domains import site_of

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from rensa import RMinHash
 
-from ..page import Page
+from ..page.page import Page
 from . import settings
 
 _MIX: np.uint64 = np.uint64(0x9E3779B97F4A7C15)
@@ -110,6 +110,6 @@ def sign_page(page: Page) -> Signature | Skip:
 
 def sign_text(text: str) -> Signature | Skip:
     """The signature of a plain body text (tokenized like a page body)."""
-    from ..tokens import words  # noqa: PLC0415
+    from ..page.tokens import words  # noqa: PLC0415
 
     return sign_tokens(tokens(words(text.lower())))

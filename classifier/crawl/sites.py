@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..page import host_of
+from ..page.page import host_of
 from .domains import site_of_host
 
 UNCREDITED, CREDITED, ORIGINAL = "crawl_uncredited_copy", "crawl_credited_copy", "crawl_original"

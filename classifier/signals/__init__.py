@@ -13,7 +13,7 @@ import time
 from collections.abc import Iterator
 
 from ..errors import PageBudgetError
-from ..page import Page
+from ..page.page import Page
 from . import counters, dates, junk, quality, related, syndication
 from .base import Measure, Signal
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..page import Page
+from ..page.page import Page
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..page import Page
+from ..page.page import Page
 from .base import Measure
 
 #: Words that name a reaction or a vote, in the forms counter widgets print.

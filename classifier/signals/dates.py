@@ -7,8 +7,8 @@ import re
 from datetime import date
 from email.utils import parsedate
 
-from ..dates import mentioned_years
-from ..page import DateClaim, Page
+from ..page.dates import mentioned_years
+from ..page.page import DateClaim, Page
 from .base import Measure
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ..page import Page
+from ..page.page import Page
 from .base import Measure
 from .phrases import phrase_hits
 

@@ -12,8 +12,8 @@ import re
 import threading
 from collections import defaultdict
 
-from ..page import Page
-from ..textstats import lines_with
+from ..page.page import Page
+from ..page.textstats import lines_with
 
 #: Phrases that leak from chatbot output into published text ("As an AI language model…").
 CHATBOT = (

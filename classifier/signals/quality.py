@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 import zlib
 
-from ..layout import is_prose
-from ..page import Page
-from ..textstats import STOP_WORDS
+from ..page.layout import is_prose
+from ..page.page import Page
+from ..page.textstats import STOP_WORDS
 from .base import Measure
 
 SHORT_LINE_CHARS = 30

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import threading
 
-from ..page import Page, host_of
-from ..textstats import content_terms, topic_terms
-from ..tokens import words
+from ..page.page import Page, host_of
+from ..page.textstats import content_terms, topic_terms
+from ..page.tokens import words
 from .base import Measure
 
 _last = threading.local()  # one-page memo: two signals need the same off-topic items

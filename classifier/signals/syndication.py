@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
-from ..page import Page, host_of
-from ..textstats import lines_with
+from ..page.page import Page, host_of
+from ..page.textstats import lines_with
 from .base import Measure
 
 #: Separators before a site name at the end of a title; a hyphen glued to the name counts too.

@@ -4,7 +4,7 @@ Generated pages are only worth training on if the model learns the scraper *mark
 not the generator's own artefacts. So: make marker-free pages (``markers=False``) from one half
 of a sample of real originals and ask two classifiers to tell them from the other half:
 
-- the signal features (:func:`classifier.features.extract_features`), scaled, logistic regression;
+- the signal features (:func:`classifier.training.features.extract_features`), scaled, logistic regression;
 - a hashed n-gram text model: character n-grams of the article body, and word n-grams of the
   boilerplate (short lines, list headings) plus the page's class and id tokens.
 
@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from . import settings
+from .. import settings
+from ..page.loader import decode_page, load_page
+from ..page.page import Page
 from .dataset import LabelledPage, read_page
 from .features import extract_features
-from .loader import decode_page, load_page
-from .page import Page
 from .synthetic import Generated, make_scraper_page, story_links
 
 log = logging.getLogger(__name__)

@@ -37,13 +37,13 @@ from typing import Literal
 import numpy as np
 import scipy.sparse as sp
 
+from ..errors import InputError, NewsqualError
+from ..model.textchannel import N_BUCKETS, page_terms, vectorise
+from ..page.loader import InputKind, decode_page, load_page
+from ..page.page import Page
+from ..settings import MAX_BYTES
+from ..signals import SIGNALS, measure_all, signal_versions
 from .dataset import LabelledPage, read_page
-from .errors import InputError, NewsqualError
-from .loader import InputKind, decode_page, load_page
-from .page import Page
-from .settings import MAX_BYTES
-from .signals import SIGNALS, measure_all, signal_versions
-from .textchannel import N_BUCKETS, page_terms, vectorise
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ CACHE_FORMAT = 2
 #: Most pages one worker task handles; smaller chunks give finer progress and better balance.
 MAX_CHUNK = 32
 #: Modules whose imports (inside the package) make up the feature code.
-_FEATURE_ROOTS = ("loader", "signals", "textchannel")
+_FEATURE_ROOTS = ("page.loader", "signals", "model.textchannel")
 View = Literal["html", "text", "clean"]
 VIEWS: tuple[View, ...] = ("html", "text", "clean")
 
@@ -81,7 +81,7 @@ class FeatureTable:
 
 
 def default_cache_dir() -> Path:
-    """``$NEWSQUAL_CACHE``, else the platform cache folder (see :mod:`classifier.cache`)."""
+    """``$NEWSQUAL_CACHE``, else the platform cache folder (see :mod:`classifier.training.cache`)."""
     from .cache import feature_cache_dir  # noqa: PLC0415
 
     return feature_cache_dir()
@@ -337,7 +337,7 @@ def _code_digest() -> str:
 
 def feature_modules() -> dict[str, Path]:
     """Package modules reachable by imports from the loader and the signal registry: name -> file."""
-    package = __name__.rpartition(".")[0]
+    package = __name__.partition(".")[0]
     todo = [f"{package}.{root}" for root in _FEATURE_ROOTS]
     found: dict[str, Path] = {}
     while todo:

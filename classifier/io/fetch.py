@@ -7,11 +7,11 @@ bodies (``max_bytes`` is enforced while streaming, also on the *decoded* size, s
 a 30-byte brotli "bomb" cannot expand into gigabytes), redirect loops and
 non-HTML content types. Running out of the budget is always an error, also when
 the cut-off body looks complete. Only public addresses are connected to unless
-``allow_private`` (see :mod:`classifier.addresses`), on every redirect hop.
+``allow_private`` (see :mod:`classifier.io.addresses`), on every redirect hop.
 
 Redirects are followed here rather than inside httpx so that the bodies of
 redirect responses are never read, and content decoding (gzip, deflate, br, zstd)
-is done by :mod:`classifier.decompress` with bounded output for the same reason;
+is done by :mod:`classifier.page.decompress` with bounded output for the same reason;
 httpx 0.28 would decode a whole network chunk at once.
 """
 
@@ -32,10 +32,9 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
-from .addresses import AddressRefused, GuardedBackend, Resolver
-from .decompress import CODINGS, CorruptData, UnsupportedCoding, chain_for, feed_chain
-from .errors import FetchError
-from .settings import (
+from ..errors import FetchError
+from ..page.decompress import CODINGS, CorruptData, UnsupportedCoding, chain_for, feed_chain
+from ..settings import (
     CONNECT_TIMEOUT,
     FETCH_BUDGET,
     MAX_BYTES,
@@ -43,6 +42,7 @@ from .settings import (
     READ_TIMEOUT,
     USER_AGENT,
 )
+from .addresses import AddressRefused, GuardedBackend, Resolver
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def make_client(
 ) -> httpx.Client:
     """Build a thread-safe, pooled client; ``fetch(url, client=...)`` uses its settings.
 
-    Connections go through :class:`~classifier.addresses.GuardedBackend`: only public
+    Connections go through :class:`~classifier.io.addresses.GuardedBackend`: only public
     addresses unless ``allow_private``. ``resolver`` and ``network_backend`` replace name
     resolution and the sockets (tests use stubs). Proxy variables are ignored
     (``trust_env=False``): through a proxy the address policy could not see the target.

@@ -22,15 +22,14 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import settings
+from .. import settings
+from ..model.bundle import Bundle, save_bundle
+from ..page.loader import decode_page, load_page
+from ..page.page import Page
 from .dataset import LabelledPage, load_labelled, page_digest, read_page
 from .evaluation import ScoredItem
 from .features import VIEWS, FeatureTable, View, extract_features
-from .loader import decode_page, load_page
-from .model import Bundle, save_bundle
-from .page import Page
-from .synthetic import _XML_UNSAFE, make_scraper_page, pick_host
-from .training import (
+from .recipe import (
     Recipe,
     TrainData,
     bundle_of,
@@ -44,6 +43,7 @@ from .training import (
     site_folds,
     supporting_floor,
 )
+from .synthetic import _XML_UNSAFE, make_scraper_page, pick_host
 from .validation import loco_report
 
 log = logging.getLogger(__name__)

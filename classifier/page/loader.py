@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from typing import Literal
 
+from ..errors import InputError
+from ..settings import MAX_BYTES
 from .decode import decode_bytes, maybe_gunzip
-from .errors import InputError
 from .html_parser import parse_html
 from .page import Page
-from .settings import MAX_BYTES
 from .text_parser import parse_text
 
 InputKind = Literal["auto", "html", "text"]

@@ -4,7 +4,7 @@ Each function draws one form of one marker (a breadcrumb, a counter row, a date 
 list, an ad slot, ...) as text or as lxml elements. Nothing here is always the same: wording,
 separators, number formats, element tags and whether a list has a heading are all drawn, so a
 model trained on generated pages has to learn the idea of a marker, not one spelling of it.
-:mod:`classifier.synthetic` decides which markers a page gets and where they go.
+:mod:`classifier.training.synthetic` decides which markers a page gets and where they go.
 """
 
 from __future__ import annotations

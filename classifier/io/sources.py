@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import IO, Final
 from urllib.parse import urlsplit, urlunsplit
 
-from .errors import InputError
-from .settings import PAGE_SUFFIXES, WARC_SUFFIXES
+from ..errors import InputError
+from ..settings import PAGE_SUFFIXES, WARC_SUFFIXES
 from .units import human_size
 
 log = logging.getLogger(__name__)

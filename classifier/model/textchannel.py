@@ -3,7 +3,7 @@
 Hand-written markers miss the spellings nobody wrote down; a linear model over n-grams catches
 them. It is kept from learning the era: digits are folded to ``0`` (so "2008" and "2024" are one
 token), and training drops the n-grams that tell old originals from modern ones (see
-``classifier.training``). Scoring needs numpy and the standard library only: terms are hashed
+``classifier.training.recipe``). Scoring needs numpy and the standard library only: terms are hashed
 with CRC-32 into :data:`N_BUCKETS` buckets, counts are log-scaled and L2-normalised per namespace.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .page import Page
-from .tokens import words
+from ..page.page import Page
+from ..page.tokens import words
 
 #: Hash buckets (2**18): collisions are rare at the few thousand terms a page has.
 N_BUCKETS = 1 << 18

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError, FetchError, InputError
-from .loader import InputKind
-from .page import host_of
-from .settings import MAX_BYTES, PAGE_SUFFIXES
-from .sources import read_source
+from ..errors import DataError, FetchError, InputError
+from ..io.sources import read_source
+from ..page.loader import InputKind
+from ..page.page import host_of
+from ..settings import MAX_BYTES, PAGE_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -154,9 +154,9 @@ def read_page(page: LabelledPage, max_bytes: int = MAX_BYTES) -> tuple[bytes | s
 
 
 def _fetch(url: str, max_bytes: int) -> bytes:
-    """The body of ``url`` through :mod:`classifier.fetch`."""
+    """The body of ``url`` through :mod:`classifier.io.fetch`."""
     try:
-        from .fetch import fetch  # lazy: keeps the HTTP client off the import path
+        from ..io.fetch import fetch  # lazy: keeps the HTTP client off the import path
     except ImportError as exc:
         raise FetchError(url, f"fetching is not available ({exc})") from None
     return fetch(url, max_bytes=max_bytes).content

@@ -13,8 +13,8 @@ from functools import partial
 
 import lxml.etree as etree
 
-from .dates import PUBLISHED_META
-from .page import Page
+from ..page.dates import PUBLISHED_META
+from ..page.page import Page
 
 _NAMED_MONTHS = "January February March April May June July August September October November December".split()
 _NUMERIC_DATES = (

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 
 import lxml.etree as etree
 
+from ..settings import MAX_BLOCKS, MAX_PARSE_CHARS
 from . import dates, layout
 from .markup import BLOCK_TAGS, INLINE_TAGS, SKIP_TAGS, Head, clean
 from .page import Block, Link, Page
-from .settings import MAX_BLOCKS, MAX_PARSE_CHARS
 
 log = logging.getLogger(__name__)
 

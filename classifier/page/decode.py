@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 from typing import Final
 
+from ..errors import InputError
 from .decompress import GZIP_MAGIC, decompress
-from .errors import InputError
 
 logger = logging.getLogger(__name__)
 

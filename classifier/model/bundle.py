@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .errors import ModelError
-from .signals import SIGNALS, signal_versions
+from ..errors import ModelError
+from ..signals import SIGNALS, signal_versions
 from .textchannel import N_BUCKETS
 
 FORMAT = 2

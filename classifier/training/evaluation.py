@@ -35,7 +35,7 @@ from typing import Any, Final
 import numpy as np
 from scipy.stats import rankdata
 
-from .errors import DataError
+from ..errors import DataError
 
 log = logging.getLogger(__name__)
 

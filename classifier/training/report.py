@@ -1,6 +1,6 @@
 """Rendering an evaluation report: one self-contained HTML page and a terminal summary.
 
-The PNG plots it shows are drawn by :mod:`classifier.plots`. Every piece of page-derived text
+The PNG plots it shows are drawn by :mod:`classifier.training.plots`. Every piece of page-derived text
 (ids, sources, categories, evidence) is escaped in HTML and stripped of control characters in text.
 """
 

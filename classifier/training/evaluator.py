@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
+from ..scorer import Scorer
 from .dataset import load_labelled, page_digest
 from .evaluation import ScoredItem, evaluate
 from .features import extract_features
 from .plots import write_plots
 from .report import write_html
-from .scorer import Scorer
 
 
 def run_evaluation(

@@ -1,6 +1,6 @@
 """Fetching URL lists the way crawlers do: one pooled client, bounded concurrency, retries, robots.txt.
 
-:func:`fetch_many` fetches many URLs through one shared :func:`~classifier.fetch.make_client`
+:func:`fetch_many` fetches many URLs through one shared :func:`~classifier.io.fetch.make_client`
 client (connections are pooled and kept alive), with at most ``concurrency`` fetches in
 flight overall and ``per_host`` per host. A 429 or 5xx answer is retried up to ``retries``
 times, waiting the server's ``Retry-After`` (seconds or an HTTP date, capped at
@@ -29,9 +29,9 @@ from typing import Any, Final
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from .errors import FetchError
+from ..errors import FetchError
+from ..settings import CONNECT_TIMEOUT, FETCH_BUDGET, MAX_BYTES, MAX_REDIRECTS, READ_TIMEOUT, USER_AGENT
 from .fetch import Fetched, fetch, make_client
-from .settings import CONNECT_TIMEOUT, FETCH_BUDGET, MAX_BYTES, MAX_REDIRECTS, READ_TIMEOUT, USER_AGENT
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ def score_fetched(scorer: Any, url: str, got: Fetched | FetchError) -> Any:
     """The Result for one fetched URL (an error result for a failed fetch)."""
     from dataclasses import replace  # noqa: PLC0415
 
-    from .scorer import Result  # noqa: PLC0415 - the scorer does not import this module
+    from ..scorer import Result  # noqa: PLC0415 - the scorer does not import this module
 
     if isinstance(got, FetchError):
         return Result.failed(url, str(got))

@@ -17,7 +17,7 @@ Both readers yield the same pages with the same sources, so a resumed run may sw
 What is yielded: ``response`` records carrying HTTP with a 2xx status whose Content-Type
 is HTML (``text/html``, ``application/xhtml+xml``), or that have no Content-Type and
 whose body looks like HTML. Payloads are decoded (chunked transfer; gzip, deflate, br and
-zstd content encodings through :mod:`classifier.decompress`, which stops at ``max_bytes``
+zstd content encodings through :mod:`classifier.page.decompress`, which stops at ``max_bytes``
 so a compression bomb never expands in memory, keeping the raw bytes when they are not
 actually so encoded, as warcio does), so the ``content-encoding``, ``transfer-encoding``
 and ``content-length`` headers no longer describe ``data`` and are dropped.
@@ -47,10 +47,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import IO, Final, Literal
 
-from .decompress import CorruptData, OverLimit, UnsupportedCoding, decompress, decompress_prefix
-from .errors import InputError
-from .loader import looks_like_html
-from .settings import MAX_BYTES
+from ..errors import InputError
+from ..page.decompress import CorruptData, OverLimit, UnsupportedCoding, decompress, decompress_prefix
+from ..page.loader import looks_like_html
+from ..settings import MAX_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,11 @@ of a different real page, whose navigation, lists, footers, class names and scri
 that site served them. A template *family* (a WordPress autoblog, a news-portal clone, a
 Chinese-style scraper like the seed, an MFA page with ad slots, a bare text dump) then decides
 which markers are likely and how they look; every marker is present only with some
-probability, in one of many spellings and places (:mod:`classifier.synthetic_forms`), and about
+probability, in one of many spellings and places (:mod:`classifier.training.synthetic_forms`), and about
 one page in ten gets none at all.
 
 ``markers=False`` gives the same transplant with no intended marker: the adversarial check
-(:mod:`classifier.adversarial`) uses it to show that the generator leaves no artefact of its own.
+(:mod:`classifier.training.adversarial`) uses it to show that the generator leaves no artefact of its own.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from typing import Protocol, TypeVar
 import lxml.etree as etree
 import lxml.html
 
+from ..page.page import Page
 from . import synthetic_forms as forms
-from .page import Page
 from .synthetic_dates import article_day, redate_meta
 from .synthetic_host import (
     XML_UNSAFE,
@@ -193,7 +193,7 @@ def pick_host(article: Page, lang: str | None, hosts: Sequence[_H], rng: random.
 
 def text_dump(html: str, url: str | None) -> str:
     """The page as a plain-text dump: its visible blocks, one a line (as the text view reads pages)."""
-    from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
+    from ..page.loader import load_page  # noqa: PLC0415 - loader imports the parser stack
 
     return "\n".join(b.text for b in load_page(html, url=url, kind="html").blocks)
 

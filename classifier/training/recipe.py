@@ -4,7 +4,7 @@ Two stages, each an ordinary scikit-learn fit (this module is the only scoring-m
 imports scikit-learn; it is used by ``train`` alone):
 
 1. The text channel: a class-balanced logistic regression over hashed n-grams
-   (:mod:`classifier.textchannel`), after dropping the n-gram buckets that best tell pre-2013
+   (:mod:`classifier.model.textchannel`), after dropping the n-gram buckets that best tell pre-2013
    originals from modern ones, so that it cannot learn the decade.
 2. The additive model: gradient-boosted trees with ``interaction_cst="no_interactions"``, so each
    tree reads one feature and the sum is one step function per feature, monotone increasing in
@@ -28,8 +28,8 @@ import scipy.sparse as sp
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 
-from .model import Bundle, additive, feature_names, library_versions
-from .signals import SIGNALS, signal_versions
+from ..model.bundle import Bundle, additive, feature_names, library_versions
+from ..signals import SIGNALS, signal_versions
 
 log = logging.getLogger(__name__)
 

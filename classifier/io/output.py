@@ -394,7 +394,7 @@ CSV_COLUMNS: Final = ("source", "final_url", "score", "label", "error", "reasons
 
 def csv_header() -> list[str]:
     """The CSV header: the result fields, then every signal in registry order."""
-    from .signals import SIGNALS  # noqa: PLC0415
+    from ..signals import SIGNALS  # noqa: PLC0415
 
     return [*CSV_COLUMNS, *(s.name for s in SIGNALS)]
 

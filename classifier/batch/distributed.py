@@ -34,13 +34,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
-from .errors import InputError, NewsqualError
-from .options import ScoreOptions
-from .output import ModelInfo, annotate, to_json_line
-from .scorer import Result, Scorer
-from .settings import DEFAULT_MODEL, WARC_SUFFIXES
-from .units import human_size
-from .warc import WarcCounts, iter_warc
+from ..errors import InputError, NewsqualError
+from ..io.output import ModelInfo, annotate, to_json_line
+from ..io.units import human_size
+from ..io.warc import WarcCounts, iter_warc
+from ..options import ScoreOptions
+from ..scorer import Result, Scorer
+from ..settings import DEFAULT_MODEL, WARC_SUFFIXES
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def _collect(shards: list[Path], futures: list[Any], progress: Callable[[ShardRe
 
 def expand_shards(targets: Iterable[str], from_file: Path | None = None) -> list[Path]:
     """Shard files in order: folders searched (sorted) for WARC and JSONL files, list files read."""
-    from .sources import read_target_list  # noqa: PLC0415
+    from ..io.sources import read_target_list  # noqa: PLC0415
 
     listed = [*targets, *(read_target_list(from_file) if from_file is not None else [])]
     shards: list[Path] = []

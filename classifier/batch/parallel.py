@@ -5,7 +5,7 @@ process; the results come back and are yielded in input order, so a parallel run
 and writes exactly what a one-process run does. A chunk is a few page files or URLs
 (read or fetched by the worker) or a few records of a WARC file (read by the parent, which
 reads far faster than the workers score, so one WARC file spreads over all workers too).
-This is the Dask task shape (:mod:`classifier.distributed`) made smaller: a unit of input
+This is the Dask task shape (:mod:`classifier.batch.distributed`) made smaller: a unit of input
 in, its results out, the model loaded once per worker and never sent with a task. The
 difference is where results go: here they stream back to one ordered output, there each
 shard writes its own file.
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .errors import NewsqualError
-from .extras import require
-from .options import ScoreOptions
-from .scorer import Result, Scorer
-from .sources import is_warc_file, read_source, resume_key, scheme_refusal, target_runs
+from ..errors import NewsqualError
+from ..extras import require
+from ..io.sources import is_warc_file, read_source, resume_key, scheme_refusal, target_runs
+from ..options import ScoreOptions
+from ..scorer import Result, Scorer
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -118,8 +118,8 @@ def _fetched_items(urls: list[str], options: ScoreOptions, crawl: Any) -> Iterat
     """Each URL with its work item: fetched here (pooled, concurrent, retried), scored by a worker."""
     from dataclasses import replace  # noqa: PLC0415
 
-    from .errors import FetchError  # noqa: PLC0415
-    from .fetch_many import fetch_many, limits_of  # noqa: PLC0415
+    from ..errors import FetchError  # noqa: PLC0415
+    from ..io.fetch_many import fetch_many, limits_of  # noqa: PLC0415
 
     for url, got in fetch_many(urls, crawl, limits_of(options)):
         if isinstance(got, FetchError):
@@ -143,7 +143,7 @@ def _warc_units(path: str, skip: Collection[str], max_bytes: int) -> Iterator[li
     chunk: list[Item] = []
     try:
         require("reading WARC files", "fastwarc", "warcio", any_of=True)
-        from .warc import WarcCounts, iter_warc  # noqa: PLC0415
+        from ..io.warc import WarcCounts, iter_warc  # noqa: PLC0415
 
         counts = WarcCounts()
         for page in iter_warc(Path(path), counts, max_bytes):
@@ -279,7 +279,7 @@ def _score_item(scorer: Scorer, item: Item) -> Result:
         _, data, source, url, headers = item
         return scorer.score_bytes(data, source, url, headers)
     if kind == "fetched":
-        from .fetch_many import score_fetched  # noqa: PLC0415
+        from ..io.fetch_many import score_fetched  # noqa: PLC0415
 
         return score_fetched(scorer, item[1], item[2])
     if kind == "failed":

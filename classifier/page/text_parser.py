@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from ..settings import MAX_BLOCKS, MAX_PARSE_CHARS
 from . import dates, layout
 from .page import Block, Page
-from .settings import MAX_BLOCKS, MAX_PARSE_CHARS
 
 _SPACE = re.compile(r"[ \t\f\v\u00a0]+")
 

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 
 import lxml.etree as etree
 
-from .dates import find_day
-from .page import Page
+from ..page.dates import find_day
+from ..page.page import Page
 from .synthetic_dates import article_day, redate_text
 
 XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -244,7 +244,7 @@ def set_canonical(root: etree._Element, url: str | None) -> None:
 
 def parsed(html: str) -> Page:
     """``html`` parsed as the scorer parses it."""
-    from .loader import load_page  # noqa: PLC0415 - loader imports the parser stack
+    from ..page.loader import load_page  # noqa: PLC0415 - loader imports the parser stack
 
     return load_page(html, kind="html")
 

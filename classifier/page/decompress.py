@@ -3,9 +3,9 @@
 Every decoder here produces output in pieces of at most :data:`PIECE` bytes, however
 much a single input chunk would expand to, so a caller that counts the pieces can stop
 at its size cap before a "bomb" (16 KB of brotli that expands to 2 GB) reaches memory.
-Fetching (:mod:`classifier.fetch`, one decoder per ``Content-Encoding`` layer, fed as the
-body streams in), files (:func:`classifier.decode.maybe_gunzip`) and WARC payloads
-(:mod:`classifier.warc`) all decode through here.
+Fetching (:mod:`classifier.io.fetch`, one decoder per ``Content-Encoding`` layer, fed as the
+body streams in), files (:func:`classifier.page.decode.maybe_gunzip`) and WARC payloads
+(:mod:`classifier.io.warc`) all decode through here.
 
 Errors: :class:`OverLimit` when the output would pass the cap, :class:`CorruptData` when
 the bytes do not decode under their coding, :class:`UnsupportedCoding` for a coding this
@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any, Final, Protocol
 
-from .errors import InputError
+from ..errors import InputError
 
 log = logging.getLogger(__name__)
 

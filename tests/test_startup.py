@@ -65,3 +65,14 @@ def test_plain_score_usage_error_matches_typer(tmp_path: Path) -> None:
     done = _run_main("score", str(shard))
     assert done.returncode == CliRunner().invoke(app, ["score", str(shard)]).exit_code == 2
     assert "is a JSONL shard" in done.stderr
+
+
+def test_plain_score_into_a_closed_pipe_has_no_traceback() -> None:
+    """``newsqual score FOLDER | head`` with the reader gone: exit 1 quietly, as Typer does."""
+    code = "import sys; from classifier.cli import main; sys.argv = ['newsqual', 'score', 'examples/']; main()"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the first row is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err, err

@@ -172,15 +172,13 @@ def cores(rows: list[dict[str, str]], rounds: int) -> None:
     from classifier.sources import expand_targets
 
     scorer = Scorer.load()
-    spin = {n: _spin_rate(n) for n in (1, 2)}
-    print(f"2. Cores: the machine's ceiling now: 2 busy loops get {spin[2]:.2f} CPU-seconds per second, 1 gets "
-          f"{spin[1]:.2f} ({spin[2] / spin[1]:.2f}x; 2.00x on two idle cores)")
     with tempfile.TemporaryDirectory(prefix="newsqual-bench-") as name:
         tmp = Path(name)
         folder = link_folder(tmp / "folder", rows, len(rows))
         warc = tmp / "pages.warc.gz"
         write_warc(warc, rows)
         for label, targets in (("folder", list(expand_targets([str(folder)]))), ("WARC file", [str(warc)])):
+            _print_ceiling(f"before the {label}")
             rates = {1: 0.0, 2: 0.0}
             cpu = {1: float("inf"), 2: float("inf")}
             use = {1: 0.0, 2: 0.0}  # CPU seconds per wall second of the best run
@@ -202,6 +200,14 @@ def cores(rows: list[dict[str, str]], rounds: int) -> None:
             print(f"   CPU per page: -j 1 {1e3 * cpu[1]:.1f} ms; -j 2 {1e3 * cpu[2]:.1f} ms "
                   f"({cpu[2] / cpu[1]:.2f}x; the parent's part {1e3 * parent:.2f} ms); ceiling on two idle cores "
                   f"2 x {1e3 * cpu[1]:.1f} / {1e3 * cpu[2]:.1f} = {2 * cpu[1] / cpu[2]:.2f}x")
+            _print_ceiling(f"after the {label}")
+
+
+def _print_ceiling(when: str) -> None:
+    """Print what two busy loops get over one right now: the most any pool could scale."""
+    spin = {n: _spin_rate(n) for n in (1, 2)}
+    print(f"2. Cores, the machine's ceiling {when}: 2 busy loops get {spin[2]:.2f} CPU-seconds per second, 1 gets "
+          f"{spin[1]:.2f} ({spin[2] / spin[1]:.2f}x; 2.00x on two idle cores; load average {os.getloadavg()[0]:.1f})")
 
 
 def _spin_rate(processes: int, seconds: float = 2.0) -> float:

@@ -739,9 +739,9 @@ _add_examples(app)
 
 
 def _plain_score(args: list[str]) -> list[str] | None:
-    """The targets of ``score TARGET... [--json]`` with no other option, else None (see :func:`main`)."""
+    """The targets (``-`` is stdin) of ``score TARGET... [--json]`` with no other option, else None (see :func:`main`)."""
     targets = [a for a in args[1:] if a != "--json"]
-    if args[:1] != ["score"] or not targets or any(a.startswith("-") for a in targets):
+    if args[:1] != ["score"] or not targets or any(a.startswith("-") and a != "-" for a in targets):
         return None
     return targets
 

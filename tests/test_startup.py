@@ -35,6 +35,17 @@ def test_scoring_files_imports_nothing_heavy(args: list[str]) -> None:
     assert "LOADED []" in done.stderr, done.stderr
 
 
+def test_plain_score_reads_stdin_as_typer_does() -> None:
+    """``newsqual score - --json < page`` gives Typer's row."""
+    page = (EXAMPLES / "scraper_copy.html").read_text()
+    typer_run = CliRunner().invoke(app, ["score", "-", "--json"], input=page)
+    code = "import sys; from classifier.cli import main; sys.argv = ['newsqual', 'score', '-', '--json']; main()"
+    done = subprocess.run([sys.executable, "-c", code], input=page, capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)
+    assert done.returncode == typer_run.exit_code == 0, done.stderr
+    assert done.stdout == typer_run.stdout
+
+
 @pytest.mark.parametrize("args", [
     ["score", str(EXAMPLES / "original_article.html")],
     ["score", str(EXAMPLES), "--json"],
@@ -53,7 +64,8 @@ def test_plain_score_leaves_options_to_typer() -> None:
     """Anything but targets and ``--json`` goes through Typer."""
     assert _plain_score(["score", "a.html", "b/"]) == ["a.html", "b/"]
     assert _plain_score(["score", "--json", "a.html"]) == ["a.html"]
-    for args in (["score"], ["score", "--json"], ["score", "-", "--json"], ["score", "a.html", "-j", "1"],
+    assert _plain_score(["score", "-", "--json"]) == ["-"]
+    for args in (["score"], ["score", "--json"], ["score", "a.html", "-j", "1"], ["score", "--", "a.html"],
                  ["score", "a.html", "--output", "o.jsonl"], ["explain", "a.html"], ["score", "--help"], []):
         assert _plain_score(args) is None, args
 

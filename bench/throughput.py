@@ -7,7 +7,9 @@ Four parts, all on pages of ../shared/corpus (read from there, never copied into
    prototype front end (``bench/lexbor_front.py``) and with the lxml front end newsqual
    uses, and trafilatura ``extract`` with metadata. Prints each arm's ratio to bare lxml.
 2. **Cores**: a folder (symlinks to corpus pages) and a WARC file (written to a temporary
-   folder) scored with ``-j 1`` and ``-j 2`` (``classifier.batch.parallel``), wall-clock pages/s.
+   folder) scored with ``-j 1`` and ``-j 2`` (``classifier.batch.parallel``), wall-clock pages/s,
+   CPU per wall second, CPU per page (and the parent's part of it), against the ratio two busy
+   loops get over one in the same run (on a shared machine the scheduler, not the pool, caps it).
 3. **Memory**: ``newsqual score -j N`` over a stream of ``--stream`` pages made by cycling
    the corpus, peak RSS of the biggest process and of all its processes together.
 4. **Start-up**: CPU time of ``newsqual score one.html`` and of importing the package
@@ -177,24 +179,51 @@ def cores(rows: list[dict[str, str]], rounds: int) -> None:
         warc = tmp / "pages.warc.gz"
         write_warc(warc, rows)
         for label, targets in (("folder", list(expand_targets([str(folder)]))), ("WARC file", [str(warc)])):
+            _print_ceiling(f"before the {label}")
             rates = {1: 0.0, 2: 0.0}
             cpu = {1: float("inf"), 2: float("inf")}
+            use = {1: 0.0, 2: 0.0}  # CPU seconds per wall second of the best run
+            parent = float("inf")
             for _ in range(rounds):
                 for jobs in rates:
-                    start, cpu_start = time.perf_counter(), _cpu_so_far()
+                    start, (own, kids) = time.perf_counter(), _cpu_parts()
                     n = sum(1 for r in score_targets(scorer, targets, jobs) if hasattr(r, "score")) if jobs > 1 else \
                         sum(1 for t in targets for _ in scorer.score_many([t]))
-                    rates[jobs] = max(rates[jobs], n / (time.perf_counter() - start))
-                    cpu[jobs] = min(cpu[jobs], (_cpu_so_far() - cpu_start) / n)
+                    wall, (own2, kids2) = time.perf_counter() - start, _cpu_parts()
+                    if n / wall > rates[jobs]:
+                        rates[jobs], use[jobs] = n / wall, (own2 - own + kids2 - kids) / wall
+                    cpu[jobs] = min(cpu[jobs], (own2 - own + kids2 - kids) / n)
+                    if jobs > 1:
+                        parent = min(parent, (own2 - own) / n)
             print(f"2. Cores ({label}, {len(rows)} pages, best of {rounds}): -j 1 {rates[1]:6.1f} pages/s, "
                   f"-j 2 {rates[2]:6.1f} pages/s, ratio {rates[2] / rates[1]:.2f}x (target >= 1.8x); "
-                  f"CPU per page -j 2 / -j 1 {cpu[2] / cpu[1]:.2f}x (pool overhead; 1.00 is none)")
+                  f"CPU / wall -j 1 {use[1]:.2f}, -j 2 {use[2]:.2f} (2.00 = both cores)")
+            print(f"   CPU per page: -j 1 {1e3 * cpu[1]:.1f} ms; -j 2 {1e3 * cpu[2]:.1f} ms "
+                  f"({cpu[2] / cpu[1]:.2f}x; the parent's part {1e3 * parent:.2f} ms); ceiling on two idle cores "
+                  f"2 x {1e3 * cpu[1]:.1f} / {1e3 * cpu[2]:.1f} = {2 * cpu[1] / cpu[2]:.2f}x")
+            _print_ceiling(f"after the {label}")
 
 
-def _cpu_so_far() -> float:
-    """CPU seconds of this process and of its finished children."""
+def _print_ceiling(when: str) -> None:
+    """Print what two busy loops get over one right now: the most any pool could scale."""
+    spin = {n: _spin_rate(n) for n in (1, 2)}
+    print(f"2. Cores, the machine's ceiling {when}: 2 busy loops get {spin[2]:.2f} CPU-seconds per second, 1 gets "
+          f"{spin[1]:.2f} ({spin[2] / spin[1]:.2f}x; 2.00x on two idle cores; load average {os.getloadavg()[0]:.1f})")
+
+
+def _spin_rate(processes: int, seconds: float = 2.0) -> float:
+    """CPU seconds per wall second that ``processes`` pure-Python busy loops get together (the scaling ceiling)."""
+    code = f"import time\nt = time.perf_counter()\nwhile time.perf_counter() - t < {seconds}: pass"
+    start, (_, kids) = time.perf_counter(), _cpu_parts()
+    for proc in [subprocess.Popen([sys.executable, "-c", code]) for _ in range(processes)]:
+        proc.wait()
+    return (_cpu_parts()[1] - kids) / (time.perf_counter() - start)
+
+
+def _cpu_parts() -> tuple[float, float]:
+    """CPU seconds of this process and of its finished children (a pool's workers once it shut down)."""
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+    return own.ru_utime + own.ru_stime, kids.ru_utime + kids.ru_stime
 
 
 def link_folder(folder: Path, rows: list[dict[str, str]], count: int) -> Path:

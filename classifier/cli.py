@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
@@ -101,12 +102,12 @@ def _crawl_options(concurrency: int, per_host: int, retries: int, respect_robots
 def _by_target(scorer: Scorer, targets: list[str], stdin_kind: StdinKind, done: set[str], crawl: Any,
                bar: ScoreProgress) -> Iterator[tuple[str, Iterable[Result]]]:
     """Each target with its results, in order (none when resumed); runs of URLs are fetched concurrently."""
-    from .io.fetch_many import score_urls  # noqa: PLC0415
-
     for kind, run in target_runs(targets, done):
         if kind == "done":  # resumed: a page already written (WARC records are checked later)
             yield run[0], ()
         elif kind == "urls":
+            from .io.fetch_many import score_urls  # noqa: PLC0415  (httpx only when URLs are scored)
+
             yield from ((url, [result]) for url, result in zip(run, score_urls(scorer, run, crawl), strict=True))
         else:
             yield run[0], _score_target(scorer, run[0], stdin_kind, bar)
@@ -287,8 +288,8 @@ def score(
     scorer = _load(model, options)
     if crawl or index is not None:
         raise typer.Exit(_score_crawl(scorer, expanded, crawl, index, as_json, plan))
-    failed = _score_all(scorer, expanded, stdin_kind, as_json, plan,
-                        _Workers(jobs, model, _crawl_options(concurrency, per_host, retries, respect_robots)))
+    crawl_options = _crawl_options(concurrency, per_host, retries, respect_robots) if any(map(is_url, expanded)) else None
+    failed = _score_all(scorer, expanded, stdin_kind, as_json, plan, _Workers(jobs, model, crawl_options))
     raise typer.Exit(1 if failed else 0)
 
 
@@ -737,7 +738,31 @@ def _add_examples(typer_app: typer.Typer) -> None:
 _add_examples(app)
 
 
+def _plain_score(args: list[str]) -> list[str] | None:
+    """The targets (``-`` is stdin) of ``score TARGET... [--json]`` with no other option, else None (see :func:`main`)."""
+    targets = [a for a in args[1:] if a != "--json"]
+    if args[:1] != ["score"] or not targets or any(a.startswith("-") and a != "-" for a in targets):
+        return None
+    return targets
+
+
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    ``score TARGET... [--json]`` calls :func:`score` itself: Typer's parse coerces every option through
+    pydantic, whose import alone costs about 0.2 s CPU, more than the rest of scoring one page.
+    """
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    app()
+    targets = _plain_score(sys.argv[1:])
+    if targets is None:
+        app()
+        return
+    try:
+        score(targets, as_json="--json" in sys.argv[2:])
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except KeyboardInterrupt:
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:  # the reader went away (`| head`): exit 1 without a traceback, as Typer does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)

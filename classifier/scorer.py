@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +57,9 @@ class Result:
         return self.error is None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with the documented fields."""
-        out = asdict(self)
-        out["reasons"] = [asdict(r) for r in self.reasons]
+        """A JSON-ready dict with the documented fields (field by field: ``asdict`` deep-copies every signal)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["reasons"] = [{f.name: getattr(r, f.name) for f in fields(r)} for r in self.reasons]
         out["signals"] = dict(self.signals)
         return out
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date
-from email.utils import parsedate
 
 from .page import DateClaim
 
@@ -131,10 +130,17 @@ def text_dates(lines: Iterable[str], limit: int = 40) -> Iterator[DateClaim]:
             yield DateClaim("text", day, line.strip()[:80])
 
 
+def parse_http_date(value: str) -> tuple[int, ...] | None:
+    """The time tuple of an HTTP (RFC 2822) date, or None; ``email.utils`` (socket, calendar) loads on first use."""
+    from email.utils import parsedate  # noqa: PLC0415
+
+    return parsedate(value)
+
+
 def header_dates(headers: Mapping[str, str]) -> Iterator[DateClaim]:
     """``Last-Modified`` from HTTP headers (the server's ``Date`` is fetch time, not a claim)."""
     value = headers.get("last-modified")
-    parsed = parsedate(value) if value else None
+    parsed = parse_http_date(value) if value else None
     if value and parsed:
         day = make_day(parsed[0], parsed[1], parsed[2])
         if day:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 import re
 from datetime import date
-from email.utils import parsedate
 
-from ..page.dates import mentioned_years
+from ..page.dates import mentioned_years, parse_http_date
 from ..page.page import DateClaim, Page
 from .base import Measure
 
@@ -19,7 +18,7 @@ def _published(page: Page) -> list[DateClaim]:
 
 def _today(page: Page) -> date:
     """The reference day: the HTTP ``Date`` header when present, else today."""
-    parsed = parsedate(page.headers.get("date", "")) if page.headers.get("date") else None
+    parsed = parse_http_date(page.headers.get("date", "")) if page.headers.get("date") else None
     if parsed:
         try:
             return date(parsed[0], parsed[1], parsed[2])

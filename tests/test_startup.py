@@ -1,0 +1,90 @@
+"""Start-up: what scoring one page from the command line imports, and the plain ``score`` shortcut of ``main``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from classifier.cli import _plain_score, app
+
+ROOT = Path(__file__).parents[1]
+EXAMPLES = ROOT / "examples"
+#: Imported by training, fetching, Typer's option coercion or only for HTTP headers: never by scoring a file.
+HEAVY = ("sklearn", "scipy", "joblib", "pydantic", "httpx", "rich", "platformdirs", "trafilatura", "email.utils")
+
+
+def _run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """``newsqual ARGS`` through :func:`classifier.cli.main` in a fresh interpreter; prints the heavy modules loaded."""
+    code = (
+        "import sys; from classifier.cli import main; sys.argv = ['newsqual', *sys.argv[1:]]\n"
+        "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\nelse:\n    code = 0\n"
+        f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\nsys.exit(code)"
+    )
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120, cwd=ROOT)
+
+
+@pytest.mark.parametrize("args", [["score", "examples/original_article.html"], ["score", "--json", "examples/"]])
+def test_scoring_files_imports_nothing_heavy(args: list[str]) -> None:
+    """Scoring files from the command line loads no training, fetching or pydantic module."""
+    done = _run_main(*args)
+    assert done.returncode == 0, done.stderr
+    assert "LOADED []" in done.stderr, done.stderr
+
+
+def test_plain_score_reads_stdin_as_typer_does() -> None:
+    """``newsqual score - --json < page`` gives Typer's row."""
+    page = (EXAMPLES / "scraper_copy.html").read_text()
+    typer_run = CliRunner().invoke(app, ["score", "-", "--json"], input=page)
+    code = "import sys; from classifier.cli import main; sys.argv = ['newsqual', 'score', '-', '--json']; main()"
+    done = subprocess.run([sys.executable, "-c", code], input=page, capture_output=True, text=True, timeout=120,
+                          cwd=ROOT)
+    assert done.returncode == typer_run.exit_code == 0, done.stderr
+    assert done.stdout == typer_run.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["score", str(EXAMPLES / "original_article.html")],
+    ["score", str(EXAMPLES), "--json"],
+    ["score", str(EXAMPLES / "scraper_copy.html"), str(EXAMPLES / "missing.html")],
+])
+def test_plain_score_prints_what_typer_prints(args: list[str]) -> None:
+    """The shortcut gives Typer's rows and exit code (a missing file: an error row and exit 1)."""
+    assert _plain_score(args) is not None
+    typer_run = CliRunner().invoke(app, args)
+    done = _run_main(*args)
+    assert done.returncode == typer_run.exit_code
+    assert done.stdout == typer_run.stdout
+
+
+def test_plain_score_leaves_options_to_typer() -> None:
+    """Anything but targets and ``--json`` goes through Typer."""
+    assert _plain_score(["score", "a.html", "b/"]) == ["a.html", "b/"]
+    assert _plain_score(["score", "--json", "a.html"]) == ["a.html"]
+    assert _plain_score(["score", "-", "--json"]) == ["-"]
+    for args in (["score"], ["score", "--json"], ["score", "a.html", "-j", "1"], ["score", "--", "a.html"],
+                 ["score", "a.html", "--output", "o.jsonl"], ["explain", "a.html"], ["score", "--help"], []):
+        assert _plain_score(args) is None, args
+
+
+def test_plain_score_usage_error_matches_typer(tmp_path: Path) -> None:
+    """A usage error inside the command (a JSONL shard) exits 2 with the same message either way."""
+    shard = tmp_path / "shard.jsonl"
+    shard.write_text('{"url": "https://example.com/", "html": "<p>x</p>"}\n')
+    done = _run_main("score", str(shard))
+    assert done.returncode == CliRunner().invoke(app, ["score", str(shard)]).exit_code == 2
+    assert "is a JSONL shard" in done.stderr
+
+
+def test_plain_score_into_a_closed_pipe_has_no_traceback() -> None:
+    """``newsqual score FOLDER | head`` with the reader gone: exit 1 quietly, as Typer does."""
+    code = "import sys; from classifier.cli import main; sys.argv = ['newsqual', 'score', 'examples/']; main()"
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the first row is written
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert "Traceback" not in err, err

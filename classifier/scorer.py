@@ -58,8 +58,8 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with the documented fields (field by field: ``asdict`` deep-copies every signal)."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out["reasons"] = [{f.name: getattr(r, f.name) for f in fields(r)} for r in self.reasons]
+        out = _shallow(self)
+        out["reasons"] = [_shallow(r) for r in self.reasons]
         out["signals"] = dict(self.signals)
         return out
 
@@ -68,6 +68,10 @@ class Result:
         """A result for a page that could not be scored."""
         return cls(source=source, score=None, label=ERROR, final_url=final_url, error=error)
 
+
+def _shallow(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict, values not copied (``asdict`` deep-copies them)."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
 class Scorer:
     """Scores pages with a loaded model bundle. Thread-safe: it holds no mutable state."""

@@ -161,6 +161,18 @@ def test_marker_free_page_takes_the_article_date_and_host_site() -> None:
     assert page.title.endswith("| Coastline Daily"), "the title keeps the host's own suffix"
 
 
+def test_marker_free_page_lists_only_the_articles_own_headlines() -> None:
+    host_items = ["Ferry passengers face delays as harbour works begin", "New harbour master appointed after long search",
+                  "Lifeboat crew rescues two sailors off the point"]
+    own = ["Millbrook towpath to close for river barrier works", "Flood grant awarded to three valley councils this spring"]
+    for seed in range(10):
+        g = make(seed, markers=False, family="portal")
+        page = load_page(g.html, url=g.url, kind="html")
+        listed = [item for lst in page.link_lists for item in lst.items]
+        assert not any(h in g.html for h in host_items), f"seed {seed}: a host headline is left, off-topic"
+        assert set(listed) <= set(own), f"seed {seed}: {listed}"
+
+
 def test_text_family_is_a_plain_text_dump() -> None:
     g = make(1, family="text", chosen=["counter", "breadcrumb"])
     assert g.text is not None and "<" not in g.text

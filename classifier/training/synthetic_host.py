@@ -99,18 +99,38 @@ def borrow_lists(root: etree._Element, article: Page, rng: random.Random) -> Non
     """Give the host's headline links the source page's own list headlines (a few repeated).
 
     Off-topic lists are an intended marker; without it, the transplant's lists should be as
-    on-topic as the source page's own were.
+    on-topic as the source page's own were. So host headlines past the source's own are cut
+    out with their list item (the adversarial check found that keeping them made marker-free
+    pages' lists more off-topic than real ones: ROC-AUC 0.61 on that signal alone).
     """
     items = [clean(item) for lst in article.link_lists for item in lst.items if headline_like(item)]
-    if not items:
-        return
     links = [a for a in root.iter("a") if headline_like("".join(a.itertext()).strip())]
     for i, a in enumerate(links):
-        if i >= len(items) and rng.random() < 0.75:
-            continue  # past the source's own headlines, most host links stay; some repeat a story
+        if i >= len(items) and (not items or rng.random() < 0.85):
+            _cut_link(a)  # past the source's own headlines; now and then one repeats a story
+            continue
         for child in list(a):
             a.remove(child)
         a.text = items[i % len(items)]
+
+
+def _cut_link(a: etree._Element) -> None:
+    """Remove link ``a``, with its list item when the item holds nothing else; its tail text stays."""
+    parent = a.getparent()
+    if parent is None:
+        return
+    item = parent if parent.tag == "li" and len(parent) == 1 and not (parent.text or "").strip() else a
+    holder = item.getparent()
+    if holder is None:
+        return
+    tail = (item.tail or "") if item is parent else (a.tail or "")
+    prev = item.getprevious()
+    if tail.strip():
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            holder.text = (holder.text or "") + tail
+    holder.remove(item)
 
 
 def outside(el: etree._Element, copied: set[int]) -> bool:

@@ -11,7 +11,7 @@ import scipy.sparse as sp
 from typer.testing import CliRunner
 
 from classifier.cli import app
-from classifier.training.recipe import TrainData, site_folds
+from classifier.training.recipe import Recipe, TrainData, fit, site_folds, text_tail
 
 from .pages import original_page, scraper_page
 
@@ -85,3 +85,36 @@ def test_grouped_folds_keep_sites_apart() -> None:
     for train, test in folds:
         assert not set(groups[train]) & set(groups[test])
         assert y[test].any()  # sites with low-quality pages are dealt to every fold
+
+
+def _text_data(n: int = 400) -> TrainData:
+    """Rows whose one n-gram bucket tells the classes apart, plus a noise signal."""
+    rng = np.random.default_rng(1)
+    y = (np.arange(n) % 4 == 0).astype(int)
+    T = sp.csr_matrix(np.column_stack([y + rng.normal(0, 0.5, n), rng.random(n)]))
+    return TrainData(rng.normal(size=(n, 1)), T, y, np.array([f"s{i % 80}" for i in range(n)]), np.zeros(n, bool),
+                     np.zeros(n, bool))
+
+
+def test_text_tail_raises_weak_text_evidence_to_the_originals_quantile() -> None:
+    data = _text_data()
+    text = np.linspace(-3, 3, len(data.y))
+    clipped = text_tail(text, data, 0.9)
+    q = np.quantile(text[data.y == 0], 0.9)
+    assert clipped.min() == pytest.approx(q)
+    assert np.array_equal(clipped[text > q], text[text > q])
+    assert np.array_equal(text_tail(text, data, 0.0), text)
+
+
+def test_fitted_text_step_function_is_flat_below_the_tail() -> None:
+    from classifier.signals import SIGNALS  # noqa: PLC0415
+
+    base = _text_data()
+    data = TrainData(np.zeros((len(base.y), len(SIGNALS))), base.T, base.y, base.groups, base.old, base.generated)
+    model = fit(data, Recipe(text_tail=0.9, era_drop=0, max_iter=50))
+    text = model.text_weights @ data.T.toarray().T + model.text_intercept
+    q = np.quantile(text[data.y == 0], 0.9)
+    edges, values = model.edges[-1], model.values[-1]
+    below = values[np.searchsorted(edges, np.linspace(text.min() - 5, q - 0.3, 50), side="left")]
+    assert np.ptp(below) == 0, "the text channel moves scores below its tail"
+    assert values.max() > below[0], "strong text evidence still counts"

@@ -40,6 +40,8 @@ class Recipe:
 
     text_C: float = 0.3  # inverse regularisation of the text channel
     era_drop: int = 3000  # n-gram buckets most indicative of the era, dropped before fitting
+    #: Quantile of real originals' text log-odds below which the text channel says nothing (see text_tail).
+    text_tail: float = 0.97
     learning_rate: float = 0.05
     max_iter: int = 300
     max_depth: int = 2
@@ -232,9 +234,23 @@ class Fitted:
         return additive(Z, self.edges, self.values, self.intercept)
 
 
+def text_tail(text: np.ndarray, data: TrainData, quantile: float) -> np.ndarray:
+    """Text log-odds with everything below the ``quantile`` of real originals' raised to it.
+
+    The additive model fitted on these values gives one constant to every page below that level,
+    so only the channel's strong evidence moves a score. Leave-one-collection-out figures chose
+    it: the unclipped channel carried the era (era ROC-AUC 0.637 against 0.562 without the channel,
+    with no gain in ranking); clipped at 0.97 it keeps the ranking and clean-text figures at era 0.59."""
+    orig = (data.y == 0) & ~data.generated
+    if quantile <= 0 or not orig.any():
+        return text
+    return np.maximum(text, float(np.quantile(text[orig], quantile)))
+
+
 def fit(data: TrainData, recipe: Recipe) -> Fitted:
-    """Fit the text channel on all rows, and the additive model on signals plus out-of-fold text log-odds."""
-    Z = np.column_stack([data.X, oof_text(data, recipe)])
+    """Fit the text channel on all rows, and the additive model on signals plus out-of-fold text log-odds
+    (its weak evidence clipped away by :func:`text_tail`)."""
+    Z = np.column_stack([data.X, text_tail(oof_text(data, recipe), data, recipe.text_tail)])
     trees = fit_trees(Z, data, recipe)
     edges, values, intercept = step_functions(trees, Z.shape[1])
     values, intercept = centred(edges, values, intercept, Z, (data.y == 0) & ~data.generated)

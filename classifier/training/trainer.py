@@ -108,6 +108,14 @@ def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress =
     generated, _ = make_generated(real, config.synthetic, random.Random(config.seed))
     rows = measure_rows(real, generated, config, progress)
     log.info("training rows: %d (%d generated)", len(rows.pages), int(rows.data.generated.sum()))
+    result = validate_rows(rows, config, progress)
+    if check_generator:
+        result.adversarial_auc = adversarial_auc(real, config)
+    return result
+
+
+def validate_rows(rows: Rows, config: TrainConfig, progress: Progress = _nothing) -> Validation:
+    """Leave-one-collection-out scores of measured rows, calibrated, thresholded and reported."""
     decisions = loco(rows.data, rows.collections, config.recipe, lambda d, n: progress("leave-one-collection-out", d, n))
     real_rows = ~rows.data.generated
     a, b = platt(decisions[real_rows], rows.data.y[real_rows])
@@ -115,8 +123,7 @@ def validate(real: list[LabelledPage], config: TrainConfig, progress: Progress =
     threshold = choose_threshold(scores[real_rows], rows.data.y[real_rows], config.max_fpr)
     items = [_item(p, v, float(s)) for p, v, s in zip(rows.pages, rows.views, scores, strict=True)]
     report = loco_report(items, rows, threshold, config.n_boot)
-    artefacts = adversarial_auc(real, config) if check_generator else None
-    return Validation(rows, items, (a, b), threshold, report, artefacts)
+    return Validation(rows, items, (a, b), threshold, report, None)
 
 
 def train(sources: Sequence[Path], out: Path, config: TrainConfig = TrainConfig(), progress: Progress = _nothing) -> TrainOutcome:

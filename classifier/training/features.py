@@ -30,7 +30,6 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -321,7 +320,6 @@ def _write_atomic(path: Path, data: bytes) -> None:
 # --- feature code digest ---------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
 @functools.cache
 def _code_digest() -> str:
     """SHA-256 over the source of every package module that loading and measuring a page imports.

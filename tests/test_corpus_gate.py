@@ -15,15 +15,16 @@ from classifier.training.trainer import TrainConfig, Validation, validate
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
-# Set on 2026-12-02 from the measured figures (models/MODEL.md): ROC-AUC 0.685, recall 0.047,
-# FPR 0.006, worst large collection 0.026, clean-text FPR 0.002, era 0.637. Floors only go up
-# (and ceilings only come down); the targets (0.85, 40%, 1%, 2%, 2%, 0.60) are not all met yet.
-MIN_ROC_AUC = 0.65
+# Set on 2026-12-02 (second time) from the measured figures (models/MODEL.md): ROC-AUC 0.702, recall
+# 0.035, FPR 0.006, worst large collection 0.032, clean-text FPR 0.003, era 0.589 (HTML; 0.569 text,
+# 0.571 clean). Floors only go up (and ceilings only come down); the targets (0.85, 40%, 1%,
+# 2%, 2%, 0.60) are not all met yet.
+MIN_ROC_AUC = 0.68
 MIN_RECALL = 0.02
 MAX_FPR = 0.01
 MAX_LARGE_COLLECTION_FPR = 0.035
 MAX_CLEAN_TEXT_FPR = 0.02
-MAX_ERA_AUC = 0.66
+MAX_ERA_AUC = 0.62
 
 
 @pytest.fixture(scope="module")
@@ -60,5 +61,5 @@ def test_clean_text_originals_rarely_flagged(loco: Validation) -> None:
 
 
 def test_score_does_not_know_the_decade(loco: Validation) -> None:
-    era = loco.report["headline"]["era_auc"]["value"]
-    assert era <= MAX_ERA_AUC, f"the score tells pre-2013 originals from modern ones at ROC-AUC {era}"
+    eras = {view: block["era_auc"]["value"] for view, block in loco.report["views"].items()}
+    assert max(eras.values()) <= MAX_ERA_AUC, f"the score tells pre-2013 originals from modern ones: {eras}"

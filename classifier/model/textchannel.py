@@ -10,7 +10,7 @@ with CRC-32 into :data:`N_BUCKETS` buckets, counts are log-scaled and L2-normali
 from __future__ import annotations
 
 import re
-import zlib
+from zlib import crc32
 from collections import Counter
 from collections.abc import Iterable
 
@@ -28,6 +28,7 @@ MAX_BOILER_TOKENS = 800
 BOILER_MAX_WORDS = 12
 
 _DIGITS = re.compile(r"\d")
+_MASK = N_BUCKETS - 1
 
 
 def _tokens(text: str) -> list[str]:
@@ -45,8 +46,9 @@ def _grams(lines: Iterable[str], prefix: str, limit: int) -> Counter[str]:
             continue
         toks = toks[: max(0, limit - seen)]
         seen += len(toks)
-        counts.update(prefix + t for t in toks)
-        counts.update(f"{prefix}{a} {b}" for a, b in zip(toks, toks[1:], strict=False))
+        grams = [prefix + t for t in toks]
+        grams += [f"{prefix}{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+        counts.update(grams)  # one update per line: the same counts, in the same first-seen order
         if seen >= limit:
             break
     return counts
@@ -62,7 +64,7 @@ def page_terms(page: Page) -> dict[str, Counter[str]]:
 
 def bucket(term: str) -> int:
     """The hash bucket of one term (CRC-32, stable across processes and platforms)."""
-    return zlib.crc32(term.encode("utf-8", "surrogatepass")) & (N_BUCKETS - 1)
+    return crc32(term.encode("utf-8", "surrogatepass")) & _MASK
 
 
 def vectorise(terms: dict[str, Counter[str]]) -> tuple[np.ndarray, np.ndarray]:
@@ -74,7 +76,7 @@ def vectorise(terms: dict[str, Counter[str]]) -> tuple[np.ndarray, np.ndarray]:
             continue
         v = np.log1p(np.fromiter(counts.values(), dtype=float, count=len(counts)))
         v /= np.sqrt(v @ v)
-        idx.extend(bucket(t) for t in counts)
+        idx.extend(crc32(t.encode("utf-8", "surrogatepass")) & _MASK for t in counts)  # bucket(), inlined
         val.extend(v.tolist())
     return np.asarray(idx, dtype=np.int64), np.asarray(val, dtype=float)
 

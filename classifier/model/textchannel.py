@@ -10,9 +10,9 @@ with CRC-32 into :data:`N_BUCKETS` buckets, counts are log-scaled and L2-normali
 from __future__ import annotations
 
 import re
-from zlib import crc32
 from collections import Counter
 from collections.abc import Iterable
+from zlib import crc32
 
 import numpy as np
 

@@ -40,6 +40,7 @@ def arms(page: str) -> dict[str, list[str]]:
         "  import numpy": [*py, "-c", "import numpy"],
         "  import lxml.html": [*py, "-c", "import lxml.html"],
         "  import typer": [*py, "-c", "import typer"],
+        "  import classifier.cli_score": [*py, "-c", "import classifier.cli_score"],
         "  import classifier.cli": [*py, "-c", "import classifier.cli"],
         "  Scorer.load()": [*py, "-c", "from classifier import Scorer; Scorer.load()"],
     }

@@ -17,8 +17,7 @@ from typing import Any
 
 import typer
 
-from .cli import EXIT_INTERRUPTED, StdinKind
-from .cli import _fail as fail
+from .cli_score import EXIT_INTERRUPTED, StdinKind, fail
 from .console import ScoreProgress
 from .errors import InputError, MissingDependency, NewsqualError
 from .extras import require

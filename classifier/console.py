@@ -79,9 +79,8 @@ class ScoreProgress:
         if self._progress is not None and self._rows_above:
             self._progress.console.out(line, highlight=False)
             return
-        import typer  # noqa: PLC0415
-
-        typer.echo(line)
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
 
     def start_warc(self, path: str) -> None:
         """Show a byte bar for one WARC file."""

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from classifier.cli import _json_row, app
+from classifier.cli import app
+from classifier.cli_score import json_row as _json_row
 from classifier.io.output import to_json_line
 from classifier.scorer import Result
 

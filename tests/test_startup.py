@@ -9,18 +9,21 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from classifier.cli import _plain_score, app
+from classifier.cli import app
+from classifier.cli_score import plain_score as _plain_score
 
 ROOT = Path(__file__).parents[1]
 EXAMPLES = ROOT / "examples"
-#: Imported by training, fetching, Typer's option coercion or only for HTTP headers: never by scoring a file.
-HEAVY = ("sklearn", "scipy", "joblib", "pydantic", "httpx", "rich", "platformdirs", "trafilatura", "email.utils")
+#: Imported by training, fetching, the Typer command line and its option coercion, or only for HTTP headers:
+#: never by scoring a file.
+HEAVY = ("sklearn", "scipy", "joblib", "pydantic", "httpx", "rich", "platformdirs", "trafilatura", "email.utils", "typer",
+         "click")
 
 
 def _run_main(*args: str) -> subprocess.CompletedProcess[str]:
-    """``newsqual ARGS`` through :func:`classifier.cli.main` in a fresh interpreter; prints the heavy modules loaded."""
+    """``newsqual ARGS`` through :func:`classifier.cli_score.main` in a fresh interpreter; prints the heavy modules loaded."""
     code = (
-        "import sys; from classifier.cli import main; sys.argv = ['newsqual', *sys.argv[1:]]\n"
+        "import sys; from classifier.cli_score import main; sys.argv = ['newsqual', *sys.argv[1:]]\n"
         "try:\n    main()\nexcept SystemExit as done:\n    code = done.code\nelse:\n    code = 0\n"
         f"print('LOADED', sorted(m for m in {HEAVY!r} if m in sys.modules), file=sys.stderr)\nsys.exit(code)"
     )
@@ -39,7 +42,7 @@ def test_plain_score_reads_stdin_as_typer_does() -> None:
     """``newsqual score - --json < page`` gives Typer's row."""
     page = (EXAMPLES / "scraper_copy.html").read_text()
     typer_run = CliRunner().invoke(app, ["score", "-", "--json"], input=page)
-    code = "import sys; from classifier.cli import main; sys.argv = ['newsqual', 'score', '-', '--json']; main()"
+    code = "import sys; from classifier.cli_score import main; sys.argv = ['newsqual', 'score', '-', '--json']; main()"
     done = subprocess.run([sys.executable, "-c", code], input=page, capture_output=True, text=True, timeout=120,
                           cwd=ROOT)
     assert done.returncode == typer_run.exit_code == 0, done.stderr
@@ -81,7 +84,7 @@ def test_plain_score_usage_error_matches_typer(tmp_path: Path) -> None:
 
 def test_plain_score_into_a_closed_pipe_has_no_traceback() -> None:
     """``newsqual score FOLDER | head`` with the reader gone: exit 1 quietly, as Typer does."""
-    code = "import sys; from classifier.cli import main; sys.argv = ['newsqual', 'score', 'examples/']; main()"
+    code = "import sys; from classifier.cli_score import main; sys.argv = ['newsqual', 'score', 'examples/']; main()"
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # before the first row is written

@@ -101,8 +101,10 @@ def score(
     scored and printed), 2 on usage or model errors, 130 when interrupted.
     """
     raise typer.Exit(run_score(ScoreRequest(
-        targets or [], from_file, as_json, output, resume, overwrite, stdin_kind, dask, model, threshold, top, max_bytes,
-        allow_private, concurrency, per_host, retries, respect_robots, jobs, crawl, index)))
+        targets=targets or [], from_file=from_file, as_json=as_json, output=output, resume=resume, overwrite=overwrite,
+        stdin_kind=stdin_kind, dask=dask, model=model, threshold=threshold, top=top, max_bytes=max_bytes,
+        allow_private=allow_private, concurrency=concurrency, per_host=per_host, retries=retries,
+        respect_robots=respect_robots, jobs=jobs, crawl=crawl, index=index)))
 
 
 @app.command()

@@ -51,7 +51,7 @@ def json_line(row: dict[str, Any]) -> str:
 
 
 def json_row(result: Result) -> str:
-    """One result as a JSON line (see :func:`_json_line`)."""
+    """One result as a JSON line (see :func:`json_line`)."""
     return json_line(result.to_dict())
 
 

@@ -91,3 +91,19 @@ def test_plain_score_into_a_closed_pipe_has_no_traceback() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert "Traceback" not in err, err
+
+
+def test_score_request_defaults_are_the_command_lines() -> None:
+    """The shortcut builds a ScoreRequest from its defaults: they must be the Typer command's, option for option."""
+    import dataclasses  # noqa: PLC0415
+    import inspect  # noqa: PLC0415
+
+    from classifier import cli  # noqa: PLC0415
+    from classifier.cli_score import ScoreRequest  # noqa: PLC0415
+
+    typer_defaults = {name: p.default for name, p in inspect.signature(cli.score).parameters.items()}
+    fields = {f.name: f.default for f in dataclasses.fields(ScoreRequest)}
+    assert set(typer_defaults) == set(fields)
+    for name, default in fields.items():
+        if name != "targets":  # required in a request; Typer's None means "none given"
+            assert typer_defaults[name] == default, name

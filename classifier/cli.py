@@ -71,6 +71,10 @@ AllowPrivateOpt = Annotated[bool, typer.Option(
     help="Also fetch loopback, private, link-local and reserved addresses (refused by default).")]
 
 
+#: The score command's defaults are a plain request's (one definition, in cli_score.ScoreRequest).
+_PLAIN = ScoreRequest(targets=[])
+
+
 @app.command()
 def score(
     targets: Annotated[list[str] | None, typer.Argument(help="URLs, files (.html .htm .html.gz .txt .warc.gz), folders (recursive) or - for stdin.")] = None,
@@ -79,17 +83,17 @@ def score(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Also write results to .jsonl or .csv (flushed per page) or .parquet; an existing file needs --resume or --overwrite.")] = None,
     resume: Annotated[bool, typer.Option(help="With --output: keep the results already in it and skip their pages.")] = False,
     overwrite: Annotated[bool, typer.Option(help="With --output: replace an existing output file.")] = False,
-    stdin_kind: Annotated[StdinKind, typer.Option("--stdin-kind", help="How to read stdin.")] = StdinKind.auto,
+    stdin_kind: Annotated[StdinKind, typer.Option("--stdin-kind", help="How to read stdin.")] = _PLAIN.stdin_kind,
     dask: Annotated[str | None, typer.Option("--dask", help="Score WARC/JSONL shards on this Dask scheduler (tcp://host:8786, or 'local'); --output is then a folder.")] = None,
     model: ModelOpt = None,
     threshold: ThresholdOpt = None,
-    top: Annotated[int, typer.Option(help="Reasons shown per page.")] = 3,
-    max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = settings.MAX_BYTES,
+    top: Annotated[int, typer.Option(help="Reasons shown per page.")] = _PLAIN.top,
+    max_bytes: Annotated[int, typer.Option(help="Largest page read or fetched, in bytes.")] = _PLAIN.max_bytes,
     allow_private: AllowPrivateOpt = False,
-    concurrency: Annotated[int, typer.Option(help="URLs fetched at once.", min=1)] = 8,
-    per_host: Annotated[int, typer.Option("--per-host", help="URLs fetched at once from one host.", min=1)] = 2,
+    concurrency: Annotated[int, typer.Option(help="URLs fetched at once.", min=1)] = _PLAIN.concurrency,
+    per_host: Annotated[int, typer.Option("--per-host", help="URLs fetched at once from one host.", min=1)] = _PLAIN.per_host,
     retries: Annotated[int, typer.Option(help="Retries of a URL answered with 429 or 5xx (Retry-After is honoured).",
-                                         min=0)] = 2,
+                                         min=0)] = _PLAIN.retries,
     respect_robots: Annotated[bool, typer.Option("--respect-robots", help="Skip URLs robots.txt disallows.")] = False,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes; default: one per core; 1: in this process.")] = None,
     crawl: Annotated[bool, typer.Option("--crawl", help="Find copies across the batch and name the original (crawl_ reasons).")] = False,

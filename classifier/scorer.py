@@ -73,6 +73,7 @@ def _shallow(obj: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, values not copied (``asdict`` deep-copies them)."""
     return {f.name: getattr(obj, f.name) for f in fields(obj)}
 
+
 class Scorer:
     """Scores pages with a loaded model bundle. Thread-safe: it holds no mutable state."""
 

@@ -4,11 +4,20 @@
     >>> scorer = Scorer.load()
     >>> result = scorer.score_html(html, url="https://example.com/story")
     >>> result.score, result.label, result.reasons
+
+The scorer (and numpy with it) loads on first use of ``Scorer``, ``Result`` or ``Reason``, so the
+console script can set up the process before numpy starts (see :mod:`classifier.entry`).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .errors import DataError, FetchError, InputError, ModelError, NewsqualError
 from .options import ScoreOptions
-from .scorer import Reason, Result, Scorer
+
+if TYPE_CHECKING:
+    from .scorer import Reason, Result, Scorer
 
 __all__ = [
     "DataError",
@@ -22,3 +31,14 @@ __all__ = [
     "Scorer",
 ]
 __version__ = "0.1.0"
+
+_FROM_SCORER = frozenset({"Reason", "Result", "Scorer"})
+
+
+def __getattr__(name: str) -> Any:
+    """``Scorer``, ``Result`` and ``Reason``, imported from :mod:`classifier.scorer` on first use."""
+    if name in _FROM_SCORER:
+        from . import scorer  # noqa: PLC0415
+
+        return getattr(scorer, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,5 @@
 """``python -m classifier`` runs the newsqual command line."""
 
-from .cli_score import main
+from .entry import main
 
 main()

@@ -1,8 +1,9 @@
 """The ``newsqual score`` run, without Typer: targets in, rows out, an exit code back.
 
 :mod:`classifier.cli` parses the command line with Typer and calls :func:`run_score`; :func:`main`
-(the console script) calls it directly for a plain ``score TARGET... [--json]``, because importing
-Typer and coercing options through pydantic cost more than scoring one page.
+(the console script, through :mod:`classifier.entry`) calls it directly for a plain
+``score TARGET... [--json]``, because importing Typer and coercing options through pydantic cost
+more than scoring one page.
 Data goes to stdout; messages, progress and errors go to stderr; failures set the exit code.
 """
 

@@ -23,8 +23,8 @@ ALLOWED = {
     "classifier.model": ("classifier.page", "classifier.signals", "classifier.model"),
 }
 #: What the inputs and outputs must never import: the front ends, the runners above them and training.
-IO_FORBIDDEN = ("classifier.cli", "classifier.cli_score", "classifier.cli_dask", "classifier.console", "classifier.serve",
-                "classifier.batch", "classifier.crawl", "classifier.training")
+IO_FORBIDDEN = ("classifier.entry", "classifier.cli", "classifier.cli_score", "classifier.cli_dask", "classifier.console",
+                "classifier.serve", "classifier.batch", "classifier.crawl", "classifier.training")
 #: Entry points of scoring (the API, the service, the Scrapy pipeline, batch runners): none may reach training.
 SCORING_ROOTS = ("classifier", "classifier.scorer", "classifier.serve", "classifier.integrations.scrapy",
                  "classifier.batch.parallel", "classifier.batch.distributed", "classifier.crawl.batch")
@@ -86,7 +86,7 @@ def test_inputs_and_outputs_import_no_front_end_runner_or_training() -> None:
 
 
 def test_no_library_module_imports_the_front_ends() -> None:
-    front = ("classifier.cli", "classifier.cli_score", "classifier.cli_dask", "classifier.console", "classifier.serve")
+    front = ("classifier.entry", "classifier.cli", "classifier.cli_score", "classifier.cli_dask", "classifier.console", "classifier.serve")
     bad = {(name, dep) for name, path in modules().items() if not _inside(name, front + ("classifier.__main__",))
            for dep in imports_of(path) if _inside(dep, front)}
     assert not bad, sorted(bad)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -107,3 +108,43 @@ def test_score_request_defaults_are_the_command_lines() -> None:
     for name, default in fields.items():
         if name != "targets":  # required in a request; Typer's None means "none given"
             assert typer_defaults[name] == default, name
+
+
+def test_console_script_asks_for_one_blas_thread_and_keeps_the_users() -> None:
+    """The entry point sets OPENBLAS_NUM_THREADS=1 only where the user has not set it."""
+    from classifier.entry import BLAS_THREADS, single_thread_blas  # noqa: PLC0415
+
+    environ: dict[str, str] = {}
+    single_thread_blas(environ)
+    assert environ == {BLAS_THREADS: "1"}
+    environ = {BLAS_THREADS: "4"}
+    single_thread_blas(environ)
+    assert environ == {BLAS_THREADS: "4"}
+
+
+def test_importing_the_package_loads_no_numpy_until_the_scorer_is_used() -> None:
+    """``import classifier`` (and the entry point) leaves numpy unloaded, so the entry can set BLAS up first."""
+    code = (
+        "import sys, classifier, classifier.entry; print('numpy' in sys.modules); "
+        "from classifier import Scorer; print('numpy' in sys.modules, Scorer.__module__)\n"
+        "try:\n    classifier.NoSuchThing\nexcept AttributeError as e:\n    print('AttributeError', e)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "False", "True classifier.scorer", "AttributeError module 'classifier' has no attribute 'NoSuchThing'"]
+
+
+def test_the_console_script_scores_with_one_blas_thread() -> None:
+    """``python -m classifier score`` runs with OPENBLAS_NUM_THREADS=1 in its environment, set before numpy loaded."""
+    code = (
+        "import os, sys, classifier.entry\n"
+        "sys.argv = ['newsqual', 'score', 'examples/original_article.html']\n"
+        "try:\n    classifier.entry.main()\nexcept SystemExit as done:\n"
+        "    print('BLAS', os.environ.get('OPENBLAS_NUM_THREADS'), file=sys.stderr); sys.exit(done.code)"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "BLAS 1" in done.stderr
+    assert "original_article.html" in done.stdout

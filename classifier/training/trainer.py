@@ -81,7 +81,7 @@ class Rows:
 
     data: TrainData
     pages: list[LabelledPage]
-    views: list[str]
+    views: list[View]
     collections: np.ndarray
     failed: dict[str, str]
 
@@ -205,8 +205,12 @@ def _tables(pages: list[LabelledPage], views: Sequence[View], config: TrainConfi
     kw: dict[str, Any] = {"jobs": config.jobs}
     if config.cache_dir is not None:
         kw["cache_dir"] = config.cache_dir
-    return {view: extract_features(pages, view=view, progress=lambda d, n, v=view: progress(f"measuring {what} ({v})", d, n), **kw)
-            for view in views}
+
+    def report(view: View) -> Callable[[int, int], None]:
+        """``progress`` for measuring one view."""
+        return lambda done, total: progress(f"measuring {what} ({view})", done, total)
+
+    return {view: extract_features(pages, view=view, progress=report(view), **kw) for view in views}
 
 
 def measure_rows(real: list[LabelledPage], generated: list[LabelledPage], config: TrainConfig, progress: Progress) -> Rows:

@@ -27,6 +27,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from classifier.entry import BLAS_THREADS  # noqa: E402
 
 
 def arms(page: str) -> dict[str, list[str]]:
@@ -38,7 +41,7 @@ def arms(page: str) -> dict[str, list[str]]:
         "newsqual score one.html": [*py, "-m", "classifier", "score", page],
         "newsqual score one.html --json": [*py, "-m", "classifier", "score", page, "--json"],
         "  import numpy": [*py, "-c", "import numpy"],
-        "  import numpy, one BLAS thread": ["env", "OPENBLAS_NUM_THREADS=1", *py, "-c", "import numpy"],
+        "  import numpy, one BLAS thread": ["env", f"{BLAS_THREADS}=1", *py, "-c", "import numpy"],
         "  import lxml.html": [*py, "-c", "import lxml.html"],
         "  import typer": [*py, "-c", "import typer"],
         "  import classifier.cli_score": [*py, "-c", "import classifier.cli_score"],

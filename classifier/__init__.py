@@ -40,5 +40,6 @@ def __getattr__(name: str) -> Any:
     if name in _FROM_SCORER:
         from . import scorer  # noqa: PLC0415
 
-        return getattr(scorer, name)
+        value = globals()[name] = getattr(scorer, name)  # later look-ups skip this function
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -79,6 +79,13 @@ def test_optional_fields_are_kept(tmp_path: Path) -> None:
         "spam", "en", "high", "https://spam.example/a", "2020-01-02", True)
 
 
+
+def test_only_crawls_before_the_era_year_count_as_old(tmp_path: Path) -> None:
+    years = {"original-0": 2007, "original-1": 2012, "original-2": 2013, "original-3": 2024}
+    lines = [dict(r, crawl_year=years[r["id"]]) if r["id"] in years else r for r in rows()]
+    pages = by_id(load_labelled([write_manifest(tmp_path, lines)]))
+    assert [pages[f"original-{i}"].old_crawl for i in range(5)] == [True, True, False, False, False]
+
 def test_file_rows_are_relative_to_the_manifest(tmp_path: Path) -> None:
     pages_dir = tmp_path / "data" / "pages"
     pages_dir.mkdir(parents=True)

@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 LABELS = ("original", "low_quality", "borderline")
 #: Classes that training needs; each must have at least ``min_per_class`` pages.
 REQUIRED_LABELS = ("original", "low_quality")
+#: Pages crawled before this year are the "old" side of the era check (the corpus's 2007-2012 crawls).
+ERA_YEAR = 2013
 #: Row fields that must be strings when present.
 _STRING_FIELDS = (
     "id", "label", "category", "file", "html", "text", "url", "domain", "network",
@@ -59,6 +61,11 @@ class LabelledPage:
     #: The public collection the page comes from (leave-one-collection-out folds), and its crawl year.
     collection: str | None = None
     crawl_year: int | None = None
+
+    @property
+    def old_crawl(self) -> bool:
+        """Crawled before :data:`ERA_YEAR`, the old side of the era check (no crawl year counts as modern)."""
+        return self.crawl_year is not None and self.crawl_year < ERA_YEAR
 
     @property
     def kind(self) -> InputKind:

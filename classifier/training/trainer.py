@@ -227,7 +227,7 @@ def measure_rows(real: list[LabelledPage], generated: list[LabelledPage], config
     y = np.array([p.label == "low_quality" for p in pages], dtype=int)
     digest = data_digest([f"{p.id}:{p.label}:{v}" for p, v in zip(pages, views, strict=True)]
                          + [hashlib.sha256(X.tobytes()).hexdigest()])
-    data = TrainData(X, T, y, np.array([p.group for p in pages]), np.array([p.crawl_year is not None for p in pages]),
+    data = TrainData(X, T, y, np.array([p.group for p in pages]), np.array([p.old_crawl for p in pages]),
                      np.array([p.generated for p in pages]), digest)
     collections = held_out_parts(pages, data)
     failed = {pid: reason for v, t in tables if v == "html" for pid, reason in t.failed.items()}

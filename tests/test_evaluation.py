@@ -260,3 +260,11 @@ def test_render_text_has_the_key_numbers() -> None:
     c = r["confusion"]
     assert c == {"tp": 3, "fp": 1, "tn": 4, "fn": 0}
     assert any(line.split()[:3] == ["original", "1", "4"] for line in text.splitlines())
+
+
+def test_roc_auc_reads_0_1_labels_as_classes_not_positions() -> None:
+    rng = np.random.default_rng(3)
+    y = rng.integers(0, 2, 200)
+    s = rng.normal(size=200) + y
+    assert roc_auc(y, s) == pytest.approx(roc_auc_score(y, s))
+    assert roc_auc(y.astype(bool), s) == pytest.approx(roc_auc_score(y, s))

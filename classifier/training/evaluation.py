@@ -125,6 +125,7 @@ def confusion(y: np.ndarray, s: np.ndarray, threshold: float) -> dict[str, int]:
 
 def roc_auc(y: np.ndarray, s: np.ndarray, threshold: float = 0.5) -> float | None:
     """Area under the ROC curve (Mann-Whitney, ties count half); None with a single class."""
+    y = np.asarray(y, dtype=bool)  # 0/1 labels would index ranks by position, not select them
     n_pos = int(y.sum())
     n_neg = len(y) - n_pos
     if n_pos == 0 or n_neg == 0:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
-import random
 import sys
 import time
 from pathlib import Path
@@ -25,9 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from classifier.signals import SIGNALS  # noqa: E402
-from classifier.training.dataset import load_labelled  # noqa: E402
 from classifier.training.recipe import Recipe  # noqa: E402
-from classifier.training.trainer import TrainConfig, make_generated, measure_rows, validate_rows  # noqa: E402
+from classifier.training.trainer import TrainConfig, measure_corpus, validate_rows  # noqa: E402
 
 
 def parse_variant(text: str) -> tuple[str, list[str], dict[str, Any]]:
@@ -69,7 +67,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=None)
     args = parser.parse_args()
     try:
-        variants = [("bundled", [], {})] + [parse_variant(v) for v in args.variants]
+        variants: list[tuple[str, list[str], dict[str, Any]]] = [("bundled", [], {})] + [parse_variant(v) for v in args.variants]
     except ValueError as exc:
         parser.error(str(exc))
     if not args.corpus.is_file():
@@ -77,9 +75,7 @@ def main() -> int:
         return 2
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     config = TrainConfig(jobs=args.jobs, n_boot=0)
-    real = [p for p in load_labelled([args.corpus]).pages if p.label != "borderline"]
-    generated, _ = make_generated(real, config.synthetic, random.Random(config.seed))
-    rows = measure_rows(real, generated, config, lambda *_: None)
+    rows = measure_corpus(args.corpus, config)
     names = [s.name for s in SIGNALS]
     print("ROC-AUC/era ROC-AUC per view, recall and FPR at the threshold (HTML), worst collection with 100+ originals")
     base_X = rows.data.X

@@ -234,6 +234,14 @@ def measure_rows(real: list[LabelledPage], generated: list[LabelledPage], config
     return Rows(data, pages, views, collections, failed)
 
 
+def measure_corpus(manifest: Path, config: TrainConfig, progress: Progress = _nothing) -> Rows:
+    """The labelled (non-borderline) pages of ``manifest`` and the generated pages made from them, as
+    training rows: what ``training/ablate.py`` and ``training/baselines.py`` compare models on."""
+    real = [p for p in load_labelled([manifest]).pages if p.label != "borderline"]
+    generated, _ = make_generated(real, config.synthetic, random.Random(config.seed))
+    return measure_rows(real, generated, config, progress)
+
+
 def held_out_parts(pages: Sequence[LabelledPage], data: TrainData, n_folds: int = 5) -> np.ndarray:
     """What each row is held out with: its collection where the data names collections, else one of
     ``n_folds`` folds of sites (so a user's own labelled folder still gets grouped, honest figures)."""

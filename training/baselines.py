@@ -36,9 +36,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from classifier.errors import NewsqualError  # noqa: E402
-from classifier.page.loader import load_page  # noqa: E402
 from classifier.training.dataset import LabelledPage, read_page  # noqa: E402
 from classifier.training.evaluation import metrics_with_ci, roc_auc  # noqa: E402
+from classifier.training.features import view_page  # noqa: E402
 from classifier.training.recipe import Recipe, TrainData, fit_trees, loco, sample_weights  # noqa: E402
 from classifier.training.trainer import TrainConfig, measure_corpus  # noqa: E402
 from classifier.training.validation import era_auc  # noqa: E402
@@ -68,7 +68,7 @@ def visible_texts(pages: list[LabelledPage]) -> list[str]:
     for page in pages:
         try:
             data, kind = read_page(page)
-            out.append(load_page(data, url=page.url, kind=kind).visible_text[:TEXT_CHARS])
+            out.append(view_page(data, page.url, kind, "html").visible_text[:TEXT_CHARS])
         except NewsqualError:
             out.append("")
     return out
@@ -150,7 +150,7 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "manifest.jsonl")
     parser.add_argument("--out", type=Path, default=ROOT / "models" / "BASELINES.md")
     parser.add_argument("--jobs", type=int, default=None)
-    parser.add_argument("--skip-recipe", action="store_true", help="leave out the recipe arm (about 5 minutes)")
+    parser.add_argument("--skip-recipe", action="store_true", help="leave out the recipe arm (about 7 CPU minutes)")
     args = parser.parse_args()
     if not args.corpus.is_file():
         print(f"corpus manifest not found: {args.corpus}", file=sys.stderr)

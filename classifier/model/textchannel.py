@@ -5,6 +5,8 @@ them. It is kept from learning the era: digits are folded to ``0`` (so "2008" an
 token), and training drops the n-grams that tell old originals from modern ones (see
 ``classifier.training.recipe``). Scoring needs numpy and the standard library only: terms are hashed
 with CRC-32 into :data:`N_BUCKETS` buckets, counts are log-scaled and L2-normalised per namespace.
+Counting and hashing run in C (``_ctext``) where that extension was built, else in Python; both
+give the same terms, order and buckets.
 """
 
 from __future__ import annotations
@@ -18,6 +20,11 @@ import numpy as np
 
 from ..page.page import Page
 from ..page.tokens import words
+
+try:
+    from . import _ctext  # the counting and hashing in C, where the extension was built
+except ImportError:
+    _ctext = None  # type: ignore[assignment]
 
 #: Hash buckets (2**18): collisions are rare at the few thousand terms a page has.
 N_BUCKETS = 1 << 18
@@ -38,6 +45,13 @@ def _tokens(text: str) -> list[str]:
 
 def _grams(lines: Iterable[str], prefix: str, limit: int) -> Counter[str]:
     """Unigram and in-line bigram counts of ``lines``, each term prefixed with its namespace."""
+    if _ctext is not None:
+        return _ctext.grams(lines, prefix, limit, _tokens)
+    return grams_python(lines, prefix, limit)
+
+
+def grams_python(lines: Iterable[str], prefix: str, limit: int) -> Counter[str]:
+    """:func:`_grams` in Python (the fallback of ``_ctext``)."""
     counts: Counter[str] = Counter()
     seen = 0
     for line in lines:
@@ -69,6 +83,16 @@ def bucket(term: str) -> int:
 
 def vectorise(terms: dict[str, Counter[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Sparse (bucket indices, values): log(1 + count), L2-normalised within each namespace."""
+    if _ctext is not None:
+        n = sum(len(counts) for counts in terms.values())
+        idx, val = np.empty(n, dtype=np.int64), np.empty(n, dtype=float)
+        _ctext.buckets_values(terms, _MASK, idx, val)
+        return idx, val
+    return vectorise_python(terms)
+
+
+def vectorise_python(terms: dict[str, Counter[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`vectorise` in Python (the fallback of ``_ctext``)."""
     idx: list[int] = []
     val: list[float] = []
     for counts in terms.values():

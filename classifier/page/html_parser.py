@@ -1,5 +1,7 @@
 """Turning HTML into a :class:`Page` with one lxml parse and one walk over the tree.
 
+The walk runs in C (``_cwalk``, built from ``_cwalk.pyx`` at install) where the extension
+could be built, else in Python (:func:`walk_python`); both give the same blocks and anchors.
 A lexbor (selectolax) front end was measured against this one and lost on speed and on
 agreement; see ``bench/lexbor_front.py`` for the prototype and its figures.
 """
@@ -16,6 +18,11 @@ from ..settings import MAX_BLOCKS, MAX_PARSE_CHARS
 from . import dates, layout
 from .markup import BLOCK_TAGS, INLINE_TAGS, SKIP_TAGS, Head, clean
 from .page import Block, Link, Page
+
+try:
+    from ._cwalk import walk as walk_c
+except ImportError:  # not built on this install: the Python walk gives the same result
+    walk_c = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -97,16 +104,21 @@ def _head(root: etree._Element) -> Head:
 
 
 def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
-    """One iterative walk: visible blocks with link density, and every anchor.
+    """Visible blocks with link density, and every anchor, from one walk over the tree."""
+    # Work libxml2 can do in C first: drop invisible subtrees (keeping their tails) and
+    # merge inline formatting into the surrounding text, so the walk sees far fewer nodes.
+    etree.strip_elements(root, *SKIP_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    etree.strip_tags(root, *INLINE_TAGS)
+    return walk_c(root) if walk_c is not None else walk_python(root)
+
+
+def walk_python(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
+    """The walk in Python, over a root already stripped by :func:`_walk` (the fallback of ``_cwalk``).
 
     This is the hottest loop of newsqual, so its state lives in local variables rather than in
     a helper object: text pieces of the open block, whether they hold more than white space,
     how many of their characters sit inside links, and the anchors still open.
     """
-    # Work libxml2 can do in C first: drop invisible subtrees (keeping their tails) and
-    # merge inline formatting into the surrounding text, so the Python walk sees far fewer nodes.
-    etree.strip_elements(root, *SKIP_TAGS, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    etree.strip_tags(root, *INLINE_TAGS)
     blocks: list[Block] = []
     links: list[Link] = []
     pieces: list[str] = []
@@ -120,7 +132,8 @@ def _walk(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ...]]:
         nonlocal link_chars
         text = clean("".join(pieces))
         if text and len(blocks) < MAX_BLOCKS:
-            blocks.append(Block(text, min(link_chars, len(text)), block_tag))
+            # clean() leaves single spaces between words, so counting them is len(text.split())
+            blocks.append(Block(text, min(link_chars, len(text)), block_tag, text.count(" ") + 1))
         pieces.clear()
         link_chars = 0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
 from .tokens import words
@@ -22,11 +22,12 @@ class Block:
 
     __slots__ = ("link_chars", "n_words", "tag", "text")
 
-    def __init__(self, text: str, link_chars: int = 0, tag: str = "line") -> None:
+    def __init__(self, text: str, link_chars: int = 0, tag: str = "line", spaced_words: int | None = None) -> None:
+        """``spaced_words``: the count of space-separated words, where the caller knows it (cleaned text)."""
         self.text = text
         self.link_chars = link_chars
         self.tag = tag
-        n = len(text.split())
+        n = len(text.split()) if spaced_words is None else spaced_words
         if n * 15 < len(text):  # long "words": unspaced script (CJK, Thai), so tokenize properly
             n = len(words(text))
         self.n_words = n  # counted once: layout rules ask for it repeatedly
@@ -47,9 +48,12 @@ class Block:
         return f"Block({self.text[:60]!r}, link_chars={self.link_chars}, tag={self.tag!r})"
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
-    """An anchor: its visible text, its target and the block it sits in (lists' off-site share, the crawl's out-links)."""
+class Link(NamedTuple):
+    """An anchor: its visible text, its target and the block it sits in (lists' off-site share, the crawl's out-links).
+
+    A named tuple, not a frozen dataclass: a page has a hundred or more anchors, and a tuple is
+    built about four times faster.
+    """
 
     text: str
     href: str

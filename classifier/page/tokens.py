@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"\w+", re.U)
+#: The characters that :func:`_is_cjk` counts.
+_CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 
 
 def words(text: str) -> list[str]:
     """Word tokens of ``text`` (CJK runs count as one token per two characters)."""
     tokens = _WORD.findall(text)
-    if text.isascii():
+    if text.isascii() or not _CJK.search(text):  # no CJK character: no token to split (one C scan)
         return tokens
     out: list[str] = []
     for tok in tokens:

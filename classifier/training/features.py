@@ -341,7 +341,14 @@ def feature_modules() -> dict[str, Path]:
     while todo:
         name = todo.pop()
         spec = importlib.util.find_spec(name)
-        if name in found or spec is None or spec.origin is None or not spec.origin.endswith(".py"):
+        if name in found or spec is None or spec.origin is None:
+            continue
+        if not spec.origin.endswith(".py"):
+            # A compiled module (the C walk, the text channel's counting): its Cython source, where
+            # the install has it, so that editing it invalidates cached features too.
+            source = Path(spec.origin).with_name(name.rpartition(".")[2] + ".pyx")
+            if source.is_file():
+                found[name] = source
             continue
         found[name] = Path(spec.origin)
         todo += [m for m in _imports(found[name], name, spec.submodule_search_locations is not None) if m.startswith(package + ".")]

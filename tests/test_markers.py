@@ -110,6 +110,21 @@ COUNTERS = [
     Case("html-album-years", C, "html", html_page(
         ARTICLE_HTML + "<ul><li>Shot of Love (1981)</li><li>Infidels (1983)</li><li>Empire Burlesque (1985)</li></ul>"), False),
     Case("text-prose-number", C, "text", text_page(TITLE, *PARAS, "I like 2 of the new boats."), False),
+    # counts printed on <button> elements, which the walk skips with the other controls
+    Case("html-button-emoji", C, "html", html_page(
+        ARTICLE_HTML + "<button class='r'>&#10084;&#65039; <b>2.4K</b></button><button class='r'>&#128546; 17</button>"), True),
+    Case("html-button-words", C, "html", html_page(
+        ARTICLE_HTML + "<div><button>Agree 310</button><button>Disagree 45</button></div>"), True),
+    Case("text-support-oppose", C, "text", text_page(TITLE, *PARAS, "支持(52)   反对(3)"), True),
+    Case("text-support-oppose-en", C, "text", text_page(TITLE, *PARAS, "Support: 1,204 | Oppose: 77"), True),
+    Case("html-forum-like-buttons", C, "html", html_page(
+        "".join(f"<div class='post'><p>{p}</p><button>Like ({n})</button></div>" for p, n in zip(PARAS, (3, 8, 1, 5), strict=True))),
+        False),
+    Case("html-embedded-post-actions", C, "html", html_page(
+        ARTICLE_HTML + "<blockquote><p>Ferry back at last!</p><button>Reply 4</button><button>Repost 12</button>"
+        "<button>Like 96</button></blockquote>"), False),
+    Case("html-button-support-nav", C, "html", html_page(
+        ARTICLE_HTML + "<button>Support us</button><button>Subscribe for 1 year</button>"), False),
 ]
 
 # --- breadcrumbs ------------------------------------------------------------------------------
@@ -129,6 +144,13 @@ BREADCRUMBS = [
         f"<h1>{TITLE}</h1>{ARTICLE_HTML}" + "<p>More</p>" * 10 + "<div>Home > News > Local</div>"), False),
     Case("html-title-home-road", B, "html", html_page(ARTICLE_HTML, title="Home/Road split puzzles the league"), False),
     Case("text-plain", B, "text", text_page(TITLE, *PARAS), False),
+    # a labelled trail names itself whatever its first crumb; a text dump may put furniture before it
+    Case("text-labelled-index", B, "text", text_page(
+        "Bookmark us | Mobile edition", "Eastport Online", "Location: Index > Local > Transport", TITLE, *PARAS), True),
+    Case("html-labelled-div", B, "html", html_page(
+        f"<div>Position: Portal » Regional » Ports</div><h1>{TITLE}</h1>{ARTICLE_HTML}"), True),
+    Case("text-trail-then-prose", B, "text", text_page(
+        "Eastport Online", "Home > Local", "The ferry between Eastport and the island is running again.", *PARAS), False),
 ]
 
 # --- off-topic link lists ---------------------------------------------------------------------
@@ -248,6 +270,10 @@ PHRASES = [
     Case("chatbot-certainly", CB, "text", text_page(TITLE, "Certainly! Here is the rewritten article:", *PARAS), True),
     Case("chatbot-regenerate", CB, "html", html_page(ARTICLE_HTML + "<div>Regenerate response</div>"), True),
     Case("chatbot-forum-reply", CB, "text", text_page(TITLE, *PARAS, "I hope this helps, feel free to ask more."), False),
+    Case("chatbot-sure-below", CB, "html", html_page(
+        "<p>Sure! Below is a revised version of the story, optimised for search:</p>" + ARTICLE_HTML), True),
+    Case("chatbot-absolutely-below", CB, "text", text_page(TITLE, "Absolutely! Below are the key points:", *PARAS), True),
+    Case("chatbot-see-below", CB, "text", text_page(TITLE, *PARAS, "Of course. Below is the summer timetable."), False),
     Case("template-title", T, "html", html_page(f"<h1>{{{{title}}}}</h1>{ARTICLE_HTML}"), True),
     Case("template-body", T, "text", text_page(TITLE, "%%BODY%%", *PARAS), True),
     Case("template-insert", T, "text", text_page(TITLE, *PARAS, "Call us today for the best [insert keyword] in town."), True),
@@ -259,6 +285,13 @@ PHRASES = [
     Case("spun-regulation", S, "html", html_page(
         "<p>Regulation enforcement officers mentioned the ferry was safe, in line with the report published on "
         "Monday by the harbour board.</p>" + ARTICLE_HTML), True),
+    Case("spun-tortured", S, "html", html_page(
+        "<p>The operator will use profound learning and a neural community to read colossal information from the "
+        "engines.</p>" + ARTICLE_HTML), True),
+    Case("spun-weather", S, "text", text_page(TITLE, "Local weather change is blamed for the rotting piers, and "
+                                              "machine studying will watch the new ones.", *PARAS), True),
+    Case("spun-plain-terms", S, "text", text_page(TITLE, "Deep learning and a neural network will read a huge "
+                                                  "information feed from the engines as climate change bites.", *PARAS), False),
     Case("spun-old-spelling", S, "text", text_page(TITLE, "Tickets for the ferry can be bought on-line from the "
                                                    "operator's website or at the harbour kiosk.", *PARAS), False),
     Case("clickbait-wont-believe", K, "html", html_page(ARTICLE_HTML, title="You won't believe what this ferry found"), True),

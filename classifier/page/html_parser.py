@@ -56,6 +56,7 @@ def parse_html(html: str, url: str | None = None, headers: Mapping[str, str] | N
         meta=head.meta,
         jsonld=head.jsonld,
         canonical=head.canonical,
+        buttons=tuple(head.buttons),
         dates=claims,
         headers=headers,
         truncated=truncated,
@@ -95,9 +96,9 @@ def _head(root: etree._Element) -> Head:
     """Read the head-like parts of the whole document (sites put meta tags in the body too)."""
     head = Head()
     ld: list[Mapping[str, object]] = []
-    for el in root.iter("title", "meta", "link", "script", "a"):
+    for el in root.iter("title", "meta", "link", "script", "button"):
         tag = el.tag
-        text = _text_of(el) if tag == "title" else (el.text or "") if tag == "script" else ""
+        text = _text_of(el) if tag in ("title", "button") else (el.text or "") if tag == "script" else ""
         head.add(tag, el.attrib, text, ld)
     head.jsonld = tuple(ld)
     return head

@@ -23,18 +23,27 @@ INLINE_TAGS = (
 ).split()
 
 
+#: Button labels kept per page, and their length: enough for a row of vote buttons.
+MAX_BUTTONS, MAX_BUTTON_CHARS = 60, 60
+
+
 class Head:
-    """Title, meta tags, canonical link, JSON-LD objects and anchor targets of a document."""
+    """Title, meta tags, canonical link, JSON-LD objects and button labels of a document."""
 
     def __init__(self) -> None:
         self.title = ""
         self.meta: dict[str, str] = {}
         self.canonical: str | None = None
         self.jsonld: tuple[Mapping[str, object], ...] = ()
+        self.buttons: list[str] = []  # <button> text, which the walk skips with the other controls
 
     def add(self, tag: str, attrs: Mapping[str, str | None], text: str, ld: list[Mapping[str, object]]) -> None:
-        """Take in one title, meta, link, script or a element, met in document order."""
-        if tag == "title":
+        """Take in one title, meta, link, script or button element, met in document order."""
+        if tag == "button":
+            label = clean(text)
+            if label and len(label) <= MAX_BUTTON_CHARS and len(self.buttons) < MAX_BUTTONS:
+                self.buttons.append(label)
+        elif tag == "title":
             if not self.title:
                 self.title = clean(text)
         elif tag == "meta":

@@ -93,6 +93,7 @@ class Page:
     meta: Mapping[str, str] = field(default_factory=dict)
     jsonld: tuple[Mapping[str, object], ...] = ()
     canonical: str | None = None
+    buttons: tuple[str, ...] = ()  # labels of <button> elements (vote widgets print counts on them)
     dates: tuple[DateClaim, ...] = ()
     headers: Mapping[str, str] = field(default_factory=dict)
     truncated: bool = False

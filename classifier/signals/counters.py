@@ -21,7 +21,7 @@ REACTION = (
     r"thumbs?[\s-]?(?:up|down)|up-?votes?|down-?votes?|votes?|dislikes?|helpful|not helpful|useful|funny|"
     r"cool|awesome|amazing|interesting|informative|inspired|inspiring|happy|surprised|shocked|excited|"
     r"boring|agree|disagree|hearts?|yay|meh|nice|great|touched|moved|upset|scary|fail|win|omg|lmao|"
-    r"gefällt mir|me gusta|j'aime|赞|顶|踩|好评|差评|点赞"
+    r"support|oppose|gefällt mir|me gusta|j'aime|赞|顶|踩|好评|差评|点赞|支持|反对"
 )
 #: Pictographs used as reaction buttons (👍, ❤, 😂, 🔥 …).
 EMOJI = r"[\U0001F300-\U0001FAFF\u2764\u2665\u263A\u2639\u2B50](?:\uFE0F)?"
@@ -41,6 +41,7 @@ HIT = re.compile(rf"(?<![^\W\d_])(?:{REACTION})\s*!?\s*[:：]?\s*[(（\[]?\s*\d|
 #: Blocks on either side of a hit that a row of one-item elements may span.
 ROW_SPAN = 6
 _DIGIT = re.compile(r"\d")
+_DIGITS = re.compile(r"\d+")
 
 
 def _hit_blocks(page: Page) -> list[int]:
@@ -61,7 +62,8 @@ def _hit_blocks(page: Page) -> list[int]:
 
 
 def _rows(page: Page) -> Iterator[str]:
-    """Candidate counter rows around each reaction hit: its block, and the run of very short blocks around it."""
+    """Candidate counter rows around each reaction hit: its block and the run of very short blocks around
+    it, and the page's button labels that hold a count."""
     blocks = page.blocks
     seen: set[int] = set()
     for i in _hit_blocks(page):
@@ -78,8 +80,19 @@ def _rows(page: Page) -> Iterator[str]:
             hi += 1
         seen.update(range(lo, hi))
         yield _join(b.text for b in blocks[lo:hi])
+    # Vote buttons ("👍 1.2K", "👎 38") are not visible blocks, so they are not in a row above. One button
+    # per label: a forum's "Like (3)" on every post is many widgets, not a row. An embedded post's action
+    # bar ("Reply 33", "Retweet 42", "Like 96") is someone else's widget, not the page's.
+    counted: dict[str, str] = {}
+    for label in page.buttons:
+        if _DIGIT.search(label):
+            counted.setdefault(_DIGITS.sub("", label).lower(), label)
+    labels = list(counted.values())
+    if any(HIT.search(label.lower()) for label in labels) and not any(_EMBED_ACTION.match(label) for label in labels):
+        yield " · ".join(labels)
 
 
+_EMBED_ACTION = re.compile(r"(?:reply|replies|retweets?|reposts?|quote|shares?|comments?)\b", re.I)
 _BARE_COUNT = re.compile(rf"^[(（\[]?\s*(?:{_NUMBER})\s*[)）\]]?$")
 
 
@@ -157,12 +170,15 @@ _SEP = r"(?:\s*(?:>|»|›|→|::|>>|＞)\s*|\s+/\s+)"
 _CRUMB = r"[^\s>»›→/＞|][^>»›→/＞|]{0,40}?"
 TRAIL = re.compile(rf"^(?:{_LABEL})?(?:{_CRUMB}{_SEP}){{1,6}}", re.I)
 _LABELLED = re.compile(_LABEL, re.I)
-_HOME = re.compile(r"^(?:" + _LABEL + r")?(?:home|homepage|start|startseite|inicio|accueil|首页|主页|网站首页)\b", re.I)
+_HOME = re.compile(r"^(?:" + _LABEL + r")?(?:home|homepage|index|start|startseite|inicio|accueil|首页|主页|网站首页)\b", re.I)
 
 
 def _trail(text: str) -> str:
-    """The breadcrumb trail at the start of ``text`` ("Current:Home > News > "), or ""."""
-    if not _HOME.match(text):
+    """The breadcrumb trail at the start of ``text`` ("Current:Home > News > "), or "".
+
+    It starts at the home crumb, or at a label ("Position: Index >> Tech"), which names the trail
+    whatever its first crumb is."""
+    if not (_HOME.match(text) or _LABELLED.match(text)):
         return ""
     m = TRAIL.match(text)
     return m.group(0) if m else ""
@@ -208,6 +224,14 @@ def breadcrumb_title(page: Page) -> Measure:
         if _glued(block.text, trail, key):
             return Measure(1.0, block.text[:90])
         nxt = next((b.text for b in blocks[i + 1 : i + 3] if len(b.text) > 3), "")
-        if len(key) >= 12 and len(block.text) <= 120 and nxt.startswith(key):
-            return Measure(ABOVE_TITLE, f"{block.text[:60]} (above the title {key!r})")
+        if len(block.text) <= 120 and ((len(key) >= 12 and nxt.startswith(key))
+                                       or (page.kind == "text" and _headline_like(nxt))):
+            return Measure(ABOVE_TITLE, f"{block.text[:60]} (above the title {nxt[:30]!r})")
     return Measure(0.0)
+
+
+def _headline_like(line: str) -> bool:
+    """A line that reads as a headline: 4 to 20 words, a capital first, no closing full stop (text dumps
+    carry no markup that names the title, and site furniture may come before it)."""
+    n = len(line.split())
+    return 4 <= n <= 20 and len(line) <= 160 and line[:1].isupper() and not line.endswith((".", ",", ";", ":"))

@@ -20,7 +20,8 @@ CHATBOT = (
     r"as an ai (?:language )?model|as a(?:n ai| large) language model|i(?: a|')m (?:just )?an ai\b|"
     r"i (?:cannot|can ?not|can't|am unable to|don't have the ability to) (?:browse|access|search) "
     r"(?:the )?(?:internet|web|real-time)|my (?:knowledge|training)(?: data)? cut-?off|"
-    r"(?:certainly|absolutely)! here(?:'s| is| are)|(?:sure|of course)[!,.] here(?:'s| is| are) (?:a |an |the |your )?"
+    r"(?:certainly|absolutely)! (?:here|below)(?:'s| is| are)|"
+    r"(?:sure|of course|certainly|absolutely)[!,.] (?:here|below)(?:'s| is| are) (?:a |an |the |your )?"
     r"(?:rewritten|revised|article|news|summary|version|blog|seo|paraphrased|\d+)|"
     r"here(?:'s| is) (?:the|a|your) (?:rewritten|paraphrased|revised|seo-optimized) (?:article|version|text|content)|"
     r"please provide (?:the|me with the) (?:text|article|content|original)|regenerate (?:response|draft)|"
@@ -33,7 +34,12 @@ SPUN = (
     r"the us of america|coronavirus illness|well being care|social media platforms like fb|"
     r"regulation enforcement officers mentioned|stated in a press release|mentioned in an announcement|"
     r"in line with the (?:report|police|firm|firm's|assertion|survey)|the (?:firm|agency) mentioned in a|"
-    r"pc imaginative and prescient|info expertise|man-made brainpower|counterfeit consciousness"
+    r"pc imaginative and prescient|info expertise|man-made brainpower|counterfeit consciousness|"
+    # "tortured phrases" of paraphrasing tools, as catalogued in published papers (Cabanac, Labbé and
+    # Magazinov 2021): deep learning, big data, neural network, random forest, signal to noise, ...
+    r"profound learning|profound neural|(?:colossal|enormous) information|neural community|"
+    r"irregular woodland|arbitrary woodland|flag to commotion|bosom malignant growth|man-made consciousness|"
+    r"machine studying|deep studying|web of issues|local weather change"
 )
 #: Unfilled slots of page generators ("{{title}}", "%%BODY%%", "[insert keyword]", "lorem ipsum dolor").
 TEMPLATE = (
@@ -63,7 +69,7 @@ PAGE_ANCHORS = (
     # chatbot
     "as an ai", "as a large language", " an ai", "internet", "the web", "access web", "search web", "browse web",
     "real-time", "cutoff", "cut-off", "certainly! here", "absolutely! here", "sure! here", "sure, here", "sure. here",
-    "course! here", "course, here", "course. here", "rewritten", "paraphrased", "revised", "seo-optimized",
+    "course! here", "course, here", "course. here", "! below", ", below", ". below", "rewritten", "paraphrased", "revised", "seo-optimized",
     "please provide", "regenerate", "let me know if you", "as of my last", "i don't have",
     # template
     "{{", "%%", "[insert", "[ insert", "[enter", "[ enter", "[add your", "[ add your", "[your", "[ your", "[keyword",
@@ -74,6 +80,10 @@ PAGE_ANCHORS = (
 BODY_ANCHORS = (
     # spun
     "synthetic intelligence", "profound studying", "imaginative and prescient", "giant information", "the us of america",
+    "profound learning", "profound neural", "colossal information", "enormous information",
+    "neural community", "irregular woodland", "arbitrary woodland", "flag to commotion",
+    "bosom malignant", "man-made consciousness", "machine studying", "deep studying", "web of issues",
+    "local weather change",
     "coronavirus illness", "well being care", "platforms like fb", "officers mentioned", "stated in a press release",
     "mentioned in an announcement", "in line with the", "mentioned in a", "info expertise", "man-made brainpower",
     "counterfeit consciousness",

@@ -144,7 +144,7 @@ def agreement(rows: list[dict[str, str]]) -> None:
     """Part 5: corpus pages where the lexbor prototype reads different blocks or head fields than lxml."""
     import lexbor_front
 
-    from classifier import html_parser
+    from classifier.page import html_parser
     from classifier.page.loader import decode_page, looks_like_html
 
     differ = declined = html_pages = 0

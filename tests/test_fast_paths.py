@@ -80,10 +80,10 @@ def test_walks_agree_on_tricky_markup(html: str) -> None:
     ["a b c d e f"] * 500, ["lone \ud800 surrogate"],
 ])
 def test_text_channel_agrees(lines: list[str]) -> None:
-    fast = textchannel._grams(lines, "w:", 50)
-    slow = textchannel.grams_python(lines, "w:", 50)
+    fast = textchannel._grams(lines, "w:", 50, textchannel._tokens)
+    slow = textchannel.grams_python(lines, "w:", 50, textchannel._tokens)
     assert list(fast.items()) == list(slow.items())
-    terms = {"w": fast, "b": textchannel.grams_python(lines[::-1], "b:", 7)}
+    terms = {"w": fast, "b": textchannel.grams_python(lines[::-1], "b:", 7, textchannel._tokens)}
     idx, val = textchannel.vectorise(terms)
     idx2, val2 = textchannel.vectorise_python(terms)
     assert idx.tolist() == idx2.tolist()
@@ -92,9 +92,20 @@ def test_text_channel_agrees(lines: list[str]) -> None:
 
 @needs_c
 def test_buckets_match_zlib_crc32() -> None:
-    terms = {"w": textchannel.grams_python(["a few words", "ünïcödé 北京"], "w:", 100)}
+    terms = {"w": textchannel.grams_python(["a few words", "ünïcödé 北京"], "w:", 100, textchannel._tokens)}
     idx, _ = textchannel.vectorise(terms)
     assert idx.tolist() == [textchannel.bucket(t) for t in terms["w"]]
+
+
+@pytest.mark.parametrize("body", [
+    ("Plain words.", "Second line with 2008 and 1,200 digits"), ("ΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ", "Arabic-Indic ٣٤ digits"),
+    ("北京市朝阳区建国路八十八号 2024年", "snake_case_2 tokens_"), ("",),
+])
+def test_body_terms_from_page_tokens_equal_terms_from_lines(body: tuple[str, ...]) -> None:
+    """The text channel reads the page's own body tokens; that must equal tokenising each line again."""
+    page = load_page("\n".join(["Headline of the test page"] + [line for line in body if line]), kind="text")
+    from_lines = textchannel.grams_python(page.body, "w:", textchannel.MAX_BODY_TOKENS, textchannel._tokens)
+    assert list(textchannel.page_terms(page)["w"].items()) == list(from_lines.items())
 
 
 def _pages(corpus_dir: Path) -> Iterator[tuple[str, bytes, str | None]]:
@@ -124,7 +135,9 @@ def test_every_corpus_page_scores_the_same_on_both_paths(corpus_dir: Path) -> No
         with python_only():
             slow_page, slow = raw(data, url)
         count += 1
-        if abs(fast - slow) > 1e-6 or fast_page.blocks != slow_page.blocks or fast_page.links != slow_page.links:
+        from_lines = textchannel.grams_python(fast_page.body, "w:", textchannel.MAX_BODY_TOKENS, textchannel._tokens)
+        if (abs(fast - slow) > 1e-6 or fast_page.blocks != slow_page.blocks or fast_page.links != slow_page.links
+                or textchannel.page_terms(fast_page)["w"] != from_lines):
             differ.append(page_id)
     assert count > 3000
     assert not differ, f"{len(differ)} pages differ between the C and the Python paths: {differ[:10]}"

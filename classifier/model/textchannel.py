@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 from zlib import crc32
 
 import numpy as np
@@ -35,6 +36,7 @@ MAX_BOILER_TOKENS = 800
 BOILER_MAX_WORDS = 12
 
 _DIGITS = re.compile(r"\d")
+T = TypeVar("T")
 _MASK = N_BUCKETS - 1
 
 
@@ -43,19 +45,26 @@ def _tokens(text: str) -> list[str]:
     return words(_DIGITS.sub("0", text.lower()))
 
 
-def _grams(lines: Iterable[str], prefix: str, limit: int) -> Counter[str]:
-    """Unigram and in-line bigram counts of ``lines``, each term prefixed with its namespace."""
+def _folded(tokens: list[str]) -> list[str]:
+    """Already lower-cased tokens with every digit folded to 0: :func:`_tokens` of their line.
+
+    Folding before or after tokenising gives the same tokens, since a digit is a word character."""
+    return [t if t.isalpha() else _DIGITS.sub("0", t) for t in tokens]
+
+
+def _grams(lines: Iterable[T], prefix: str, limit: int, tokens: Callable[[T], list[str]]) -> Counter[str]:
+    """Unigram and in-line bigram counts of ``lines`` (``tokens`` splits one), each term prefixed with its namespace."""
     if _ctext is not None:
-        return _ctext.grams(lines, prefix, limit, _tokens)
-    return grams_python(lines, prefix, limit)
+        return _ctext.grams(lines, prefix, limit, tokens)
+    return grams_python(lines, prefix, limit, tokens)
 
 
-def grams_python(lines: Iterable[str], prefix: str, limit: int) -> Counter[str]:
+def grams_python(lines: Iterable[T], prefix: str, limit: int, tokens: Callable[[T], list[str]]) -> Counter[str]:
     """:func:`_grams` in Python (the fallback of ``_ctext``)."""
     counts: Counter[str] = Counter()
     seen = 0
     for line in lines:
-        toks = _tokens(line)
+        toks = tokens(line)
         if not toks:
             continue
         toks = toks[: max(0, limit - seen)]
@@ -73,7 +82,8 @@ def page_terms(page: Page) -> dict[str, Counter[str]]:
     body = set(page.body)
     boiler = [b.text for b in page.blocks if b.text not in body and b.n_words <= BOILER_MAX_WORDS]
     boiler.extend(lst.heading for lst in page.link_lists if lst.heading)
-    return {"w": _grams(page.body, "w:", MAX_BODY_TOKENS), "b": _grams(boiler, "b:", MAX_BOILER_TOKENS)}
+    return {"w": _grams(page.body_line_words, "w:", MAX_BODY_TOKENS, _folded),
+            "b": _grams(boiler, "b:", MAX_BOILER_TOKENS, _tokens)}
 
 
 def bucket(term: str) -> int:

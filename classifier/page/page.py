@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Literal, NamedTuple
 from urllib.parse import urlsplit
 
@@ -103,6 +104,7 @@ class Page:
     body_lower: str = field(init=False)  # the same, lower-cased (for cheap substring tests)
     visible_text: str = field(init=False)  # all visible text, one block a line
     body_words: tuple[str, ...] = field(init=False)  # lower-cased word tokens of the body
+    body_line_words: tuple[list[str], ...] = field(init=False)  # the same tokens, paragraph by paragraph
 
     def __post_init__(self) -> None:
         """Fill in the derived fields."""
@@ -112,7 +114,10 @@ class Page:
         object.__setattr__(self, "visible_text", "\n".join(b.text for b in self.blocks))
         body_lower = body_text.lower()
         object.__setattr__(self, "body_lower", body_lower)
-        object.__setattr__(self, "body_words", tuple(words(body_lower)))
+        # Tokens never span a line break, so the body's tokens are its paragraphs' tokens end to end.
+        line_words = tuple(words(line) for line in body_lower.split("\n")) if body_text else ()
+        object.__setattr__(self, "body_line_words", line_words)
+        object.__setattr__(self, "body_words", tuple(chain.from_iterable(line_words)))
 
 
 _HOST_PORT = re.compile(r":\d+$")

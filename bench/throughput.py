@@ -2,7 +2,8 @@
 
 Four parts, all on pages of ../shared/corpus (read from there, never copied into the project):
 
-1. **One core**, pages per CPU-second, arms interleaved over ``--rounds`` in this process:
+1. **One core**, pages per CPU-second, arms interleaved over ``--rounds`` in this process (every
+   other round in reverse order, since an arm run right after trafilatura is slower):
    bare lxml parse, selectolax (lexbor) parse + text, newsqual ``score_html`` with the lexbor
    prototype front end (``bench/lexbor_front.py``) and with the lxml front end newsqual
    uses, and trafilatura ``extract`` with metadata. Prints each arm's ratio to bare lxml.
@@ -116,8 +117,14 @@ def one_core(pages: list[Page], rounds: int, baseline: Path | None = None) -> No
         before = baseline_scorer(baseline)
         arms[f"newsqual score_html (baseline tree {baseline.name})"] = lambda d, u: before.score_html(d, u)  # type: ignore[attr-defined]
     best = dict.fromkeys(arms, 0.0)
-    for _ in range(rounds):
-        for name, fn in arms.items():
+    order = list(arms)
+    if baseline is not None:  # the two trees side by side, so that neither follows trafilatura alone
+        order.insert(order.index("newsqual score_html (lxml front end, in use)") + 1, order.pop())
+    for i in range(rounds):
+        # Every other round runs the arms in reverse: an arm after a heavy one (trafilatura) runs
+        # slower by up to a fifth, and alternating spreads that over all arms.
+        for name in order if i % 2 == 0 else order[::-1]:
+            fn = arms[name]
             start = time.process_time()
             for data, url in pages:
                 fn(data, url)
@@ -131,7 +138,7 @@ def one_core(pages: list[Page], rounds: int, baseline: Path | None = None) -> No
     print(f"   lexbor prototype / lxml front end, whole score: {best['newsqual score_html (lexbor prototype front end)'] / ours:.2f}x")
     if baseline is not None:
         name = f"newsqual score_html (baseline tree {baseline.name})"
-        same = sum(_same_result(before.score_html(d, u), scorer.score_html(d, u)) for d, u in pages)
+        same = sum(_same_result(before.score_html(d, u), scorer.score_html(d, u)) for d, u in pages)  # type: ignore[attr-defined]
         print(f"   this tree / baseline tree: {ours / best[name]:.2f}x; identical score and signals on {same} of {len(pages)} pages")
 
 

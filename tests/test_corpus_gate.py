@@ -15,16 +15,16 @@ from classifier.training.trainer import TrainConfig, Validation, validate
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 
-# Set on 2026-12-02 (second time) from the measured figures (models/MODEL.md): ROC-AUC 0.702, recall
-# 0.035, FPR 0.006, worst large collection 0.032, clean-text FPR 0.003, era 0.589 (HTML; 0.569 text,
-# 0.571 clean). Floors only go up (and ceilings only come down); the targets (0.85, 40%, 1%,
-# 2%, 2%, 0.60) are not all met yet.
-MIN_ROC_AUC = 0.68
+# Set on 2026-12-02 (third time) from the measured figures (models/MODEL.md, newsqual-0796403063bb):
+# ROC-AUC 0.704, recall 0.035, FPR 0.006, worst large collection 0.026, clean-text FPR 0.003, era 0.589
+# (HTML; 0.570 text, 0.574 clean). Floors only go up (and ceilings only come down); the targets
+# (0.85, 40%, 1%, 2%, 2%, 0.60) are not all met yet.
+MIN_ROC_AUC = 0.69
 MIN_RECALL = 0.02
 MAX_FPR = 0.01
-MAX_LARGE_COLLECTION_FPR = 0.035
+MAX_LARGE_COLLECTION_FPR = 0.03
 MAX_CLEAN_TEXT_FPR = 0.02
-MAX_ERA_AUC = 0.62
+MAX_ERA_AUC = 0.61
 
 
 @pytest.fixture(scope="module")

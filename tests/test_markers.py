@@ -125,6 +125,12 @@ COUNTERS = [
         "<button>Like 96</button></blockquote>"), False),
     Case("html-button-support-nav", C, "html", html_page(
         ARTICLE_HTML + "<button>Support us</button><button>Subscribe for 1 year</button>"), False),
+    # the same widgets in other languages, and a full-width "！"
+    Case("text-ru-klass", C, "text", text_page(TITLE, *PARAS, "Класс! 40"), True),
+    Case("html-ja-fullwidth-bang", C, "html", html_page(ARTICLE_HTML + "<ul><li>いいね！12</li></ul>"), True),
+    Case("text-de-pair", C, "text", text_page(TITLE, *PARAS, "Gefällt mir 14 · Wütend 2"), True),
+    Case("text-share-bar-with-likes", C, "text", text_page(TITLE, *PARAS, "Kommentare 4 · Gefällt mir 3 · Teilen"), False),
+    Case("text-post-actions", C, "text", text_page(TITLE, *PARAS, "Reply 4 · Repost 12 · Like 96 · Liked 96"), False),
 ]
 
 # --- breadcrumbs ------------------------------------------------------------------------------
@@ -149,6 +155,14 @@ BREADCRUMBS = [
         "Bookmark us | Mobile edition", "Eastport Online", "Location: Index > Local > Transport", TITLE, *PARAS), True),
     Case("html-labelled-div", B, "html", html_page(
         f"<div>Position: Portal » Regional » Ports</div><h1>{TITLE}</h1>{ARTICLE_HTML}"), True),
+    Case("text-ru-label", B, "text", text_page("Вы здесь: Главная → Новости → Город", "Паромное сообщение с островом "
+                                               "возобновлено после ремонта", *PARAS), True),
+    Case("text-zh-label", B, "text", text_page("您现在的位置：首页 > 新闻 > 本地", "渡轮在冬季维修后恢复运营", *PARAS), True),
+    Case("html-es-label", B, "html", html_page(
+        f"<div>Estás en: Portada › Sociedad</div><h1>{TITLE}</h1>{ARTICLE_HTML}"), True),
+    Case("html-zh-title-underscores", B, "html", html_page(
+        f"<div>首页 > 新闻 > 本地</div><h2>渡轮在冬季维修后恢复运营 岛上居民表示欢迎</h2>{ARTICLE_HTML}",
+        title="渡轮在冬季维修后恢复运营 岛上居民表示欢迎_本地新闻_东港网"), True),
     Case("text-trail-then-prose", B, "text", text_page(
         "Eastport Online", "Home > Local", "The ferry between Eastport and the island is running again.", *PARAS), False),
 ]
@@ -274,6 +288,12 @@ PHRASES = [
         "<p>Sure! Below is a revised version of the story, optimised for search:</p>" + ARTICLE_HTML), True),
     Case("chatbot-absolutely-below", CB, "text", text_page(TITLE, "Absolutely! Below are the key points:", *PARAS), True),
     Case("chatbot-see-below", CB, "text", text_page(TITLE, *PARAS, "Of course. Below is the summer timetable."), False),
+    Case("chatbot-fr", CB, "text", text_page(TITLE, "Bien sûr ! Voici un article réécrit sur le ferry :", *PARAS), True),
+    Case("chatbot-es", CB, "html", html_page("<p>¡Claro! Aquí tienes el artículo optimizado:</p>" + ARTICLE_HTML), True),
+    Case("chatbot-ru", CB, "text", text_page(TITLE, "Конечно! Вот переписанная статья:", *PARAS), True),
+    Case("chatbot-en-signoff", CB, "text", text_page(TITLE, *PARAS, "I hope this article meets your expectations!"), True),
+    Case("chatbot-ru-prose", CB, "text", text_page(TITLE, *PARAS, "Конечно, вот что сказал мэр о пароме."), False),
+    Case("chatbot-de-prose", CB, "text", text_page(TITLE, *PARAS, "Natürlich! Hier ist die Fähre wieder unterwegs."), False),
     Case("template-title", T, "html", html_page(f"<h1>{{{{title}}}}</h1>{ARTICLE_HTML}"), True),
     Case("template-body", T, "text", text_page(TITLE, "%%BODY%%", *PARAS), True),
     Case("template-insert", T, "text", text_page(TITLE, *PARAS, "Call us today for the best [insert keyword] in town."), True),

@@ -21,14 +21,16 @@ REACTION = (
     r"thumbs?[\s-]?(?:up|down)|up-?votes?|down-?votes?|votes?|dislikes?|helpful|not helpful|useful|funny|"
     r"cool|awesome|amazing|interesting|informative|inspired|inspiring|happy|surprised|shocked|excited|"
     r"boring|agree|disagree|hearts?|yay|meh|nice|great|touched|moved|upset|scary|fail|win|omg|lmao|"
-    r"support|oppose|gefällt mir|me gusta|j'aime|赞|顶|踩|好评|差评|点赞|支持|反对"
+    r"support|oppose|gefällt mir|wütend|traurig|me gusta|me encanta|me divierte|me entristece|me enoja|"
+    r"j'aime|j'adore|lubię to|mi piace|gostei|curtir|класс|нравится|лайк|супер|"
+    r"赞|顶|踩|好评|差评|点赞|支持|反对|いいね"
 )
 #: Pictographs used as reaction buttons (👍, ❤, 😂, 🔥 …).
 EMOJI = r"[\U0001F300-\U0001FAFF\u2764\u2665\u263A\u2639\u2B50](?:\uFE0F)?"
 _NUMBER = r"\d{1,3}(?:[,.]\d{3})+|\d{1,7}(?:[.,]\d[kKmM])?[kKmM]?"
 #: One counter item: a label, an optional "!", then a count in brackets or bare.
 ITEM = re.compile(
-    rf"(?P<label>(?P<emoji>{EMOJI})|[^\W\d_][\w'’ -]{{0,24}}?)\s*(?P<bang>!)?\s*[:：]?\s*"
+    rf"(?P<label>(?P<emoji>{EMOJI})|[^\W\d_][\w'’ -]{{0,24}}?)\s*(?P<bang>[!！])?\s*[:：]?\s*"
     rf"(?:[(（\[]\s*(?P<n1>{_NUMBER})\s*[)）\]]|(?P<n2>{_NUMBER})(?![\w%/:.,-]))"
 )
 _REACTION_WORD = re.compile(rf"(?:{REACTION})", re.I)
@@ -37,7 +39,7 @@ _CAMEL = re.compile(r"^[a-z]{2,}[A-Z][a-z]+$")  # "veryGood", "soSad"
 ROW_BLOCK_CHARS = 40
 ROW_MAX_CHARS = 160
 #: A reaction word or pictograph right before a count: every counter row holds one (matched on lower-cased text).
-HIT = re.compile(rf"(?<![^\W\d_])(?:{REACTION})\s*!?\s*[:：]?\s*[(（\[]?\s*\d|{EMOJI}\s*\d")
+HIT = re.compile(rf"(?<![^\W\d_])(?:{REACTION})\s*[!！]?\s*[:：]?\s*[(（\[]?\s*\d|{EMOJI}\s*\d")
 #: Blocks on either side of a hit that a row of one-item elements may span.
 ROW_SPAN = 6
 _DIGIT = re.compile(r"\d")
@@ -92,7 +94,9 @@ def _rows(page: Page) -> Iterator[str]:
         yield " · ".join(labels)
 
 
-_EMBED_ACTION = re.compile(r"(?:reply|replies|retweets?|reposts?|quote|shares?|comments?)\b", re.I)
+#: Actions that a post's action bar or a share bar counts, beside its likes: the row is not a vote widget.
+_EMBED_ACTION = re.compile(r"(?:reply|replies|retweets?|retweeted|reposts?|quote|shares?|comments?|kommentare?|"
+                           r"comentarios?|commentaires?|комментари[йи]|评论|回复|转发|分享)\b", re.I)
 _BARE_COUNT = re.compile(rf"^[(（\[]?\s*(?:{_NUMBER})\s*[)）\]]?$")
 
 
@@ -139,8 +143,8 @@ def counter_row(row: str) -> list[str]:
     if not items:
         return []
     reactions = [label for label, _ in items if _is_reaction(label)]
-    if not reactions:
-        return []
+    if not reactions or any(_EMBED_ACTION.fullmatch(label) for label, _ in items):
+        return []  # no reaction, or a post's action bar or share bar ("Reply 4 · Like 96", "评论 90 赞 77")
     covered = sum(len(label) for label, _ in items if label) + 4 * len(items)
     if covered < 0.4 * len(row.replace(" · ", "").replace(" ", "")):
         return []  # counters are a small part of a longer line: prose or a menu, not a counter row
@@ -165,12 +169,14 @@ def reaction_counter(page: Page) -> Measure:
 
 #: A breadcrumb trail: an optional label, then two or more crumbs joined by ">", "»", "›", "/" or "→".
 _LABEL = (r"(?:current(?:\s+(?:location|position|page))?|you are here|location|position|path|sie sind hier|"
-          r"vous êtes ici|usted está aquí|当前位置|您的位置|现在位置|位置)\s*[:：]\s*")
+          r"sie befinden sich hier|vous êtes ici|usted está aquí|estás en|você está aqui|ti trovi in|jesteś tutaj|"
+          r"вы здесь|当前位置|您的位置|您现在的位置|现在的位置|现在位置|所在位置|位置|現在位置)\s*[:：]\s*")
 _SEP = r"(?:\s*(?:>|»|›|→|::|>>|＞)\s*|\s+/\s+)"
 _CRUMB = r"[^\s>»›→/＞|][^>»›→/＞|]{0,40}?"
 TRAIL = re.compile(rf"^(?:{_LABEL})?(?:{_CRUMB}{_SEP}){{1,6}}", re.I)
 _LABELLED = re.compile(_LABEL, re.I)
-_HOME = re.compile(r"^(?:" + _LABEL + r")?(?:home|homepage|index|start|startseite|inicio|accueil|首页|主页|网站首页)\b", re.I)
+_HOME = re.compile(r"^(?:" + _LABEL + r")?(?:home|homepage|index|start|startseite|inicio|portada|accueil|главная|strona główna|"
+                   r"página inicial|pagina iniziale|首页|主页|网站首页|ホーム|トップ)\b", re.I)
 
 
 def _trail(text: str) -> str:
@@ -198,7 +204,7 @@ def _story_key(page: Page) -> str:
         if not line:
             title = page.title.strip()
             title = title[len(_trail(title)):]
-            line = re.split(r"\s+[-|–—:]\s+|\s-(?=\S)", title, maxsplit=1)[0]
+            line = re.split(r"\s+[-|–—:]\s+|\s-(?=\S)|_", title, maxsplit=1)[0]  # "_": Chinese CMS titles
     return line[:30].strip()
 
 

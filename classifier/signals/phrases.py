@@ -26,7 +26,18 @@ CHATBOT = (
     r"here(?:'s| is) (?:the|a|your) (?:rewritten|paraphrased|revised|seo-optimized) (?:article|version|text|content)|"
     r"please provide (?:the|me with the) (?:text|article|content|original)|regenerate (?:response|draft)|"
     r"let me know if you(?: would|'d) like me to (?:make|adjust|revise|expand|rewrite|change)|"
-    r"as of my last (?:knowledge )?update|i don't have (?:real-time|personal) (?:information|data|opinions)"
+    r"as of my last (?:knowledge )?update|i don't have (?:real-time|personal) (?:information|data|opinions)|"
+    r"i hope this (?:article|rewrite|rewritten|version|summary) (?:meets|helps|fits|suits)|"
+    # the same preambles in other languages ("Bien sûr ! Voici", "¡Claro! Aquí tienes", "当然！以下是")
+    # (each names what it hands over: an article, a text, a version, a summary)
+    r"(?:bien sûr|certainement|absolument)\s?! voici (?:un |une |l'|le |la |votre )?"
+    r"(?:article|texte|version|résumé|réécriture)|"
+    r"(?:¡?claro|¡?por supuesto)[!,.]? aquí (?:tienes|está|va) (?:un |una |el |la |tu )?(?:artículo|texto|versión|resumen)|"
+    r"(?:natürlich|selbstverständlich|gerne)! hier (?:ist|sind|kommt) (?:ein |eine |der |die |das |dein |ihr )?"
+    r"(?:artikel|text|version|zusammenfassung|überarbeitete)|"
+    r"(?:конечно|разумеется)[!,.] вот (?:статья|текст|переписанн|верси|кратк)|"
+    r"当然[！!，,]\s*(?:以下是|这是)[^。\n]{0,12}(?:文章|新闻|版本|改写)|もちろん(?:です)?[！!。、]\s*以下|"
+    r"ご依頼(?:いただいた|の)記事"
 )
 #: Synonym-swap artefacts of article spinners ("synthetic intelligence" for artificial intelligence).
 SPUN = (
@@ -70,7 +81,9 @@ PAGE_ANCHORS = (
     "as an ai", "as a large language", " an ai", "internet", "the web", "access web", "search web", "browse web",
     "real-time", "cutoff", "cut-off", "certainly! here", "absolutely! here", "sure! here", "sure, here", "sure. here",
     "course! here", "course, here", "course. here", "! below", ", below", ". below", "rewritten", "paraphrased", "revised", "seo-optimized",
-    "please provide", "regenerate", "let me know if you", "as of my last", "i don't have",
+    "please provide", "regenerate", "let me know if you", "as of my last", "i don't have", "i hope this", "bien sûr",
+    "certainement", "absolument", "claro", "por supuesto", "natürlich!", "selbstverständlich!", "gerne!", "конечно",
+    "разумеется", "当然", "もちろん", "ご依頼",
     # template
     "{{", "%%", "[insert", "[ insert", "[enter", "[ enter", "[add your", "[ add your", "[your", "[ your", "[keyword",
     "[product name", "[company name", "[city name", "[brand]", "[business name", "[main keyword", "lorem ipsum dolor",

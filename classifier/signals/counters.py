@@ -1,10 +1,11 @@
 """Page furniture that scraper templates leave around a copied story: vote counters and breadcrumbs.
 
-A counter row is a run of "label (n)" / "label! n" / "👍 231" items. It counts as a reaction
-counter when its labels are reaction words (like, love, haha, thumbs up, veryGood!) rather than
-the "Comments (12)" / "Share 5" / category-count lists that legitimate pages show. A breadcrumb
-counts when its trail is glued into the title line ("Current:Home > NewsBlinken meets…") or sits on
-its own line right above the title.
+A counter row is a run of "label (n)" / "label! n" / "👍 231" items, in the visible blocks or on the
+page's <button> labels. It counts as a reaction counter when its labels are reaction words (like,
+love, haha, thumbs up, veryGood!, Gefällt mir, 顶, いいね) rather than the "Comments (12)" / "Share 5" /
+category-count lists that legitimate pages show, or a post's "Reply 4 · Like 96" action bar. A
+breadcrumb counts when its trail is glued into the title line ("Current:Home > NewsBlinken meets…")
+or sits on its own line right above the title.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ HIT = re.compile(rf"(?<![^\W\d_])(?:{REACTION})\s*[!！]?\s*[:：]?\s*[(（\[]?\
 ROW_SPAN = 6
 _DIGIT = re.compile(r"\d")
 _DIGITS = re.compile(r"\d+")
+#: Actions that a post's action bar or a share bar counts, beside its likes: the row is not a vote widget.
+_EMBED_ACTION = re.compile(r"(?:reply|replies|retweets?|retweeted|reposts?|quote|shares?|comments?|kommentare?|"
+                           r"comentarios?|commentaires?|комментари[йи]|评论|回复|转发|分享)\b", re.I)
 
 
 def _hit_blocks(page: Page) -> list[int]:
@@ -94,9 +98,6 @@ def _rows(page: Page) -> Iterator[str]:
         yield " · ".join(labels)
 
 
-#: Actions that a post's action bar or a share bar counts, beside its likes: the row is not a vote widget.
-_EMBED_ACTION = re.compile(r"(?:reply|replies|retweets?|retweeted|reposts?|quote|shares?|comments?|kommentare?|"
-                           r"comentarios?|commentaires?|комментари[йи]|评论|回复|转发|分享)\b", re.I)
 _BARE_COUNT = re.compile(rf"^[(（\[]?\s*(?:{_NUMBER})\s*[)）\]]?$")
 
 

@@ -288,6 +288,7 @@ PHRASES = [
         "<p>Sure! Below is a revised version of the story, optimised for search:</p>" + ARTICLE_HTML), True),
     Case("chatbot-absolutely-below", CB, "text", text_page(TITLE, "Absolutely! Below are the key points:", *PARAS), True),
     Case("chatbot-see-below", CB, "text", text_page(TITLE, *PARAS, "Of course. Below is the summer timetable."), False),
+    Case("chatbot-certainly-comma", CB, "text", text_page(TITLE, "Certainly, here's a news article about the ferry:", *PARAS), True),
     Case("chatbot-fr", CB, "text", text_page(TITLE, "Bien sûr ! Voici un article réécrit sur le ferry :", *PARAS), True),
     Case("chatbot-es", CB, "html", html_page("<p>¡Claro! Aquí tienes el artículo optimizado:</p>" + ARTICLE_HTML), True),
     Case("chatbot-ru", CB, "text", text_page(TITLE, "Конечно! Вот переписанная статья:", *PARAS), True),

@@ -80,7 +80,8 @@ PAGE_ANCHORS = (
     # chatbot
     "as an ai", "as a large language", " an ai", "internet", "the web", "access web", "search web", "browse web",
     "real-time", "cutoff", "cut-off", "certainly! here", "absolutely! here", "sure! here", "sure, here", "sure. here",
-    "course! here", "course, here", "course. here", "! below", ", below", ". below", "rewritten", "paraphrased", "revised", "seo-optimized",
+    "course! here", "course, here", "course. here", "certainly, here", "certainly. here", "absolutely, here",
+    "absolutely. here", "! below", ", below", ". below", "rewritten", "paraphrased", "revised", "seo-optimized",
     "please provide", "regenerate", "let me know if you", "as of my last", "i don't have", "i hope this", "bien sûr",
     "certainement", "absolument", "claro", "por supuesto", "natürlich!", "selbstverständlich!", "gerne!", "конечно",
     "разумеется", "当然", "もちろん", "ご依頼",

@@ -103,8 +103,7 @@ cdef class _Blocks:
         if self.has_text:
             text = clean("".join(self.pieces))
             if text and len(self.blocks) < self.max_blocks:
-                # clean() leaves single spaces between words, so counting them is len(text.split())
-                self.blocks.append(Block(text, min(self.link_chars, len(text)), self.tag, text.count(" ") + 1))
+                self.blocks.append(Block.cleaned(text, self.link_chars, self.tag))
             self.link_chars = 0
             self.has_text = False
         self.pieces.clear()

@@ -133,8 +133,7 @@ def walk_python(root: etree._Element) -> tuple[tuple[Block, ...], tuple[Link, ..
         nonlocal link_chars
         text = clean("".join(pieces))
         if text and len(blocks) < MAX_BLOCKS:
-            # clean() leaves single spaces between words, so counting them is len(text.split())
-            blocks.append(Block(text, min(link_chars, len(text)), block_tag, text.count(" ") + 1))
+            blocks.append(Block.cleaned(text, link_chars, block_tag))
         pieces.clear()
         link_chars = 0
 

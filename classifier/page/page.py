@@ -24,7 +24,7 @@ class Block:
     __slots__ = ("link_chars", "n_words", "tag", "text")
 
     def __init__(self, text: str, link_chars: int = 0, tag: str = "line", spaced_words: int | None = None) -> None:
-        """``spaced_words``: the count of space-separated words, where the caller knows it (cleaned text)."""
+        """``spaced_words``: the count of space-separated words, where the caller knows it (see :meth:`cleaned`)."""
         self.text = text
         self.link_chars = link_chars
         self.tag = tag
@@ -32,6 +32,12 @@ class Block:
         if n * 15 < len(text):  # long "words": unspaced script (CJK, Thai), so tokenize properly
             n = len(words(text))
         self.n_words = n  # counted once: layout rules ask for it repeatedly
+
+    @classmethod
+    def cleaned(cls, text: str, link_chars: int, tag: str) -> Block:
+        """A block of text that ``markup.clean`` made: single spaces between words, so its words are
+        counted by its spaces; link characters are capped at the text's length."""
+        return cls(text, min(link_chars, len(text)), tag, text.count(" ") + 1)
 
     @property
     def link_density(self) -> float:
